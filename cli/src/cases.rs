@@ -1,0 +1,375 @@
+//! `casetrail init` and `casetrail case new|list|show`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use casetrail_core::Workspace;
+use casetrail_core::model::{
+    Case, CaseDraft, CaseSource, CaseStatus, CertStatus, LegalBasis, NamedRepresentative, Officer,
+    Party, PartyId, PartyKind, Procedure, Record, ViolationType,
+};
+
+use crate::output::{Out, open_existing};
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Open a case or an inspection.
+    New(Box<NewCase>),
+    /// List cases.
+    List,
+    /// Show a case with its records and evidence.
+    Show {
+        /// Case id or a unique prefix of it.
+        case: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewCase {
+    /// Read the whole case (a CaseDraft) from a JSON file ('-' for stdin).
+    #[arg(long, conflicts_with_all = ["case_no", "title"])]
+    from_json: Option<PathBuf>,
+    /// 案号 / 检查任务号.
+    #[arg(long, required_unless_present = "from_json")]
+    case_no: Option<String>,
+    /// 案件名称.
+    #[arg(long, required_unless_present = "from_json")]
+    title: Option<String>,
+    /// 案由 code (false_data, late_report, …).
+    #[arg(long, default_value = "other")]
+    cause: String,
+    /// 案由 in words.
+    #[arg(long, default_value = "")]
+    cause_text: String,
+    /// Legal basis as LAW:VERSION:ARTICLE, repeatable (e.g. 中华人民共和国统计法:2024:38).
+    #[arg(long = "basis")]
+    basis: Vec<String>,
+    /// 一般程序 (general) or 简易程序 (simplified).
+    #[arg(long, default_value = "general")]
+    procedure: String,
+    /// 重大案件.
+    #[arg(long)]
+    major: bool,
+    /// Started in an emergency before approval (approval due within 24 h).
+    #[arg(long)]
+    emergency: bool,
+    /// Initial status: pre_check (inspection), filed, clue_registered.
+    #[arg(long, default_value = "pre_check")]
+    status: String,
+    /// 案件来源 code.
+    #[arg(long, default_value = "double_random")]
+    source: String,
+    /// 承办机构 / the officers' unit.
+    #[arg(long, default_value = "")]
+    unit: String,
+    /// Officer as NAME,CERT_NO,VALID_FROM,VALID_TO (dates YYYY-MM-DD); at least two.
+    #[arg(long = "officer")]
+    officers: Vec<String>,
+    /// Party name (a company unless --party-kind says otherwise).
+    #[arg(long)]
+    party: Option<String>,
+    /// Party kind: legal_person, other_org, individual_business, natural_person.
+    #[arg(long, default_value = "legal_person")]
+    party_kind: String,
+    /// 统一社会信用代码 of the party.
+    #[arg(long)]
+    uscc: Option<String>,
+    /// Party address.
+    #[arg(long, default_value = "")]
+    address: String,
+    /// 法定代表人.
+    #[arg(long)]
+    legal_rep: Option<String>,
+}
+
+pub fn init(out: &Out, home: &Path) -> anyhow::Result<ExitCode> {
+    let ws = Workspace::open_default(home)?;
+    if out.json {
+        out.print_json(&json!({
+            "home": home.display().to_string(),
+            "device_id": ws.device_id().to_string(),
+            "public_key": hex_key(&ws),
+        }))?;
+    } else {
+        out.say(out.ta("cli-init-done", &[("home", &home.display().to_string())]));
+        out.say(out.ta(
+            "cli-device",
+            &[("id", &ws.device_id().to_string()), ("key", &hex_key(&ws))],
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn hex_key(ws: &Workspace) -> String {
+    ws.public_key()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn run(out: &Out, home: &Path, cmd: CaseCommand) -> anyhow::Result<ExitCode> {
+    let ws = open_existing(out, home)?;
+    match cmd {
+        CaseCommand::New(args) => {
+            let draft = draft_from_args(out, *args)?;
+            let case = ws.create_case(draft)?;
+            if out.json {
+                out.print_json(&case_json(&case, &[]))?;
+            } else {
+                out.say(out.ta(
+                    "cli-case-created",
+                    &[("no", &case.info.case_no), ("id", &case.id.to_string())],
+                ));
+            }
+        }
+        CaseCommand::List => {
+            let cases = ws.list_cases()?;
+            if out.json {
+                let list: Vec<Value> = cases
+                    .iter()
+                    .map(|c| json!({"id": c.id, "case_no": c.case_no, "title": c.title, "stage": c.stage, "status": c.status, "opened_at": c.opened_at}))
+                    .collect();
+                out.print_json(&list)?;
+            } else if cases.is_empty() {
+                out.say(out.t("cli-no-cases"));
+            } else {
+                let ids: Vec<String> = cases.iter().map(|c| c.id.to_string()).collect();
+                let len = unique_prefix_len(&ids);
+                for c in cases {
+                    out.say(format!(
+                        "{}  {}  {}  [{} / {}]",
+                        &c.id.to_string()[..len],
+                        c.case_no,
+                        c.title,
+                        out.t(&format!("stage-{}", c.stage.as_str())),
+                        out.status(c.status)
+                    ));
+                }
+            }
+        }
+        CaseCommand::Show { case } => {
+            let id = ws.resolve_case(&case)?;
+            let case = ws.case(id)?;
+            let records = ws.records(id)?;
+            if out.json {
+                out.print_json(&case_json(&case, &records))?;
+            } else {
+                print_case(out, &case, &records);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The first 8 characters of an id.
+pub fn short(id: &str) -> &str {
+    &id[..id.len().min(8)]
+}
+
+/// The shortest prefix length (at least 8) that tells all of `ids` apart: ids made in the same
+/// millisecond share their first 12 hex digits, so a fixed length would show look-alikes.
+pub fn unique_prefix_len<S: AsRef<str>>(ids: &[S]) -> usize {
+    (8..=36)
+        .find(|&len| {
+            let mut seen = std::collections::HashSet::new();
+            ids.iter()
+                .all(|id| seen.insert(&id.as_ref()[..len.min(id.as_ref().len())]))
+        })
+        .unwrap_or(36)
+}
+
+pub fn case_json(case: &Case, records: &[Record]) -> Value {
+    json!({
+        "id": case.id,
+        "case_no": case.info.case_no,
+        "title": case.info.title,
+        "stage": case.stage(),
+        "status": case.status,
+        "opened_at": case.opened_at,
+        "opened_by": case.opened_by,
+        "cause": case.info.cause,
+        "cause_text": case.info.cause_text,
+        "legal_basis": case.info.legal_basis,
+        "procedure": case.info.procedure,
+        "is_major": case.info.is_major,
+        "emergency_start": case.info.emergency_start,
+        "officers": case.info.officers,
+        "parties": case.info.parties,
+        "records": records.iter().map(record_json).collect::<Vec<_>>(),
+        "evidence": Vec::<Value>::new(),
+    })
+}
+
+pub fn record_json(r: &Record) -> Value {
+    json!({
+        "id": r.id,
+        "kind": r.kind,
+        "status": r.status,
+        "version": r.version,
+        "content_hash": r.content_hash,
+        "created_at": r.created_at,
+        "finalized_at": r.finalized_at,
+        "void_reason": r.void_reason,
+        "body": serde_json::from_str::<Value>(&r.content).unwrap_or(Value::Null),
+        "signature_slots": r.slots.iter().map(|s| json!({
+            "id": s.id,
+            "role": s.spec.role,
+            "signer_name": s.spec.signer_name,
+            "cert_no": s.spec.cert_no,
+            "required": s.spec.required,
+            "affirmation": s.spec.affirmation,
+            "status": s.status(),
+            "history": s.history,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn print_case(out: &Out, case: &Case, records: &[Record]) {
+    out.say(format!("{}  {}", case.info.case_no, case.info.title));
+    out.say(out.ta(
+        "cli-case-line",
+        &[
+            ("stage", &out.stage(case.status)),
+            ("status", &out.status(case.status)),
+            ("id", &case.id.to_string()),
+        ],
+    ));
+    out.say(out.ta("cli-case-opened", &[("at", &out.time(case.opened_at))]));
+    for o in &case.info.officers {
+        out.say(out.ta(
+            "cli-officer-line",
+            &[("name", &o.name), ("cert", &o.cert_no), ("unit", &o.unit)],
+        ));
+    }
+    for p in &case.info.parties {
+        out.say(out.ta(
+            "cli-party-line",
+            &[
+                ("name", &p.name),
+                ("uscc", p.uscc.as_deref().unwrap_or("-")),
+            ],
+        ));
+    }
+    if records.is_empty() {
+        out.say(out.t("cli-no-records"));
+    }
+    let ids: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
+    let len = unique_prefix_len(&ids);
+    for r in records {
+        out.say(format!(
+            "  {}  {}  v{}  {}  #{}",
+            &r.id.to_string()[..len],
+            out.kind(r.kind),
+            r.version,
+            out.record_status(r.status),
+            r.content_hash.short()
+        ));
+        for s in &r.slots {
+            let role = s
+                .spec
+                .role
+                .map(|r| out.t(&format!("role-{}", r.as_str())))
+                .unwrap_or_default();
+            out.say(format!(
+                "      {role} {}: {}",
+                s.spec.signer_name,
+                out.t(&format!("slot-{}", s.status()))
+            ));
+        }
+    }
+}
+
+fn draft_from_args(out: &Out, a: NewCase) -> anyhow::Result<CaseDraft> {
+    if let Some(path) = a.from_json {
+        let text = crate::records::read_input(&path)?;
+        return serde_json::from_str(&text).with_context(|| out.t("cli-bad-json"));
+    }
+    let bad = |what: &str, v: &str| {
+        anyhow::anyhow!(out.ta("cli-bad-value", &[("what", what), ("value", v)]))
+    };
+    let cause = ViolationType::parse(&a.cause).ok_or_else(|| bad("--cause", &a.cause))?;
+    let procedure =
+        Procedure::parse(&a.procedure).ok_or_else(|| bad("--procedure", &a.procedure))?;
+    let initial_status = CaseStatus::parse(&a.status).ok_or_else(|| bad("--status", &a.status))?;
+    let source = CaseSource::parse(&a.source).ok_or_else(|| bad("--source", &a.source))?;
+    let legal_basis = a
+        .basis
+        .iter()
+        .map(|b| {
+            let parts: Vec<&str> = b.splitn(3, ':').collect();
+            match parts.as_slice() {
+                [law, version, article] => Ok(LegalBasis {
+                    law: (*law).into(),
+                    version: (*version).into(),
+                    article: (*article).into(),
+                    clause: None,
+                }),
+                _ => Err(bad("--basis", b)),
+            }
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let officers = a
+        .officers
+        .iter()
+        .map(|o| {
+            let parts: Vec<&str> = o.split(',').collect();
+            match parts.as_slice() {
+                [name, cert, from, to] => Ok(Officer {
+                    name: name.trim().into(),
+                    unit: a.unit.clone(),
+                    cert_no: cert.trim().into(),
+                    cert_valid_from: date(from),
+                    cert_valid_to: date(to),
+                    cert_status: CertStatus::Valid,
+                }),
+                _ => Err(bad("--officer", o)),
+            }
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let kind = match a.party_kind.as_str() {
+        "legal_person" => PartyKind::LegalPerson,
+        "other_org" => PartyKind::OtherOrg,
+        "individual_business" => PartyKind::IndividualBusiness,
+        "natural_person" => PartyKind::NaturalPerson,
+        other => return Err(bad("--party-kind", other)),
+    };
+    let parties = a
+        .party
+        .map(|name| Party {
+            id: PartyId::new(),
+            kind,
+            name,
+            uscc: a.uscc.clone(),
+            legal_rep: a.legal_rep.clone().map(|n| NamedRepresentative {
+                name: n,
+                title: String::new(),
+            }),
+            id_doc: None,
+            address: a.address.clone(),
+            phone: String::new(),
+        })
+        .into_iter()
+        .collect();
+    Ok(CaseDraft {
+        case_no: a.case_no.unwrap_or_default(),
+        title: a.title.unwrap_or_default(),
+        cause,
+        cause_text: a.cause_text,
+        legal_basis,
+        procedure,
+        is_major: a.major,
+        emergency_start: a.emergency,
+        source,
+        handling_unit: a.unit,
+        initial_status,
+        officers,
+        parties,
+    })
+}

@@ -1,0 +1,88 @@
+//! `casetrail`: the command line for people on a workstation — run the demo, open cases, add
+//! and finalize records, verify a journal. It drives the same core API the phone apps use.
+//!
+//! Output is Chinese by default (`--lang en` for English); every reading command takes `--json`
+//! for scripts. Exit codes: 0 success, 1 failure or an unsound journal, 2 usage error, 3 a case
+//! with blocking findings (`case check`).
+
+// A command-line program's job is to print.
+#![allow(clippy::print_stdout)]
+
+mod cases;
+mod demo;
+mod journal;
+mod output;
+mod records;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use casetrail_core::i18n::Lang;
+use output::Out;
+
+/// casetrail — 统计行政执法全过程记录 / whole-process enforcement records.
+#[derive(Debug, Parser)]
+#[command(name = "casetrail", version, about)]
+pub struct Cli {
+    /// Workspace directory (holds casetrail.db and media/). Default: $CASETRAIL_HOME, else the
+    /// per-user data directory.
+    #[arg(long, global = true, env = "CASETRAIL_HOME")]
+    pub home: Option<PathBuf>,
+    /// Language of human output: zh (default) or en.
+    #[arg(long, global = true, env = "CASETRAIL_LANG", default_value = "zh", value_parser = parse_lang)]
+    pub lang: Lang,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh or en"))
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the workspace and this device's signing key.
+    Init,
+    /// Cases and inspections.
+    #[command(subcommand)]
+    Case(cases::CaseCommand),
+    /// Records (文书/笔录) of a case.
+    #[command(subcommand)]
+    Record(records::RecordCommand),
+    /// The signed journal.
+    #[command(subcommand)]
+    Journal(journal::JournalCommand),
+    /// Run a realistic site visit end to end in a new workspace and show the result.
+    Demo,
+}
+
+fn default_home() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("casetrail")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out::new(cli.lang, cli.json);
+    let home = cli.home.clone();
+    let result = match cli.command {
+        Command::Init => cases::init(&out, &home.unwrap_or_else(default_home)),
+        Command::Case(cmd) => cases::run(&out, &home.unwrap_or_else(default_home), cmd),
+        Command::Record(cmd) => records::run(&out, &home.unwrap_or_else(default_home), cmd),
+        Command::Journal(cmd) => journal::run(&out, &home.unwrap_or_else(default_home), cmd),
+        Command::Demo => demo::run(&out, home),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! How the CLI talks: localized human text from the core's catalogues, or JSON for scripts;
+//! errors on stderr in the user's language, without user content.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use casetrail_core::i18n::{self, Lang, arg, describe_error, tr, tr_args};
+use casetrail_core::model::{CaseStatus, RecordKind, RecordStatus};
+use casetrail_core::{Error as CoreError, Workspace};
+
+/// Output settings of one invocation.
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    pub lang: Lang,
+    pub json: bool,
+}
+
+impl Out {
+    pub fn new(lang: Lang, json: bool) -> Self {
+        Self { lang, json }
+    }
+
+    /// A catalogue message.
+    pub fn t(&self, id: &str) -> String {
+        tr(self.lang, id)
+    }
+
+    /// A catalogue message with string arguments.
+    pub fn ta(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let args: Vec<_> = args.iter().map(|(k, v)| (*k, arg(*v))).collect();
+        tr_args(self.lang, id, &args)
+    }
+
+    /// Prints a line of human output (suppressed in JSON mode).
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.json {
+            emit(line.as_ref());
+        }
+    }
+
+    /// Prints a value as pretty JSON.
+    pub fn print_json<T: Serialize>(&self, value: &T) -> anyhow::Result<()> {
+        emit(&serde_json::to_string_pretty(value)?);
+        Ok(())
+    }
+
+    /// Prints an error on stderr.
+    pub fn error(&self, err: &anyhow::Error) {
+        let text = match err.downcast_ref::<CoreError>() {
+            Some(e) => describe_error(self.lang, e),
+            None => err.to_string(),
+        };
+        eprintln!("{}{text}", self.t("cli-error-prefix"));
+    }
+
+    pub fn kind(&self, kind: RecordKind) -> String {
+        self.t(&format!("kind-{}", kind.as_str()))
+    }
+
+    pub fn status(&self, status: CaseStatus) -> String {
+        self.t(&format!("status-{}", status.as_str()))
+    }
+
+    pub fn stage(&self, status: CaseStatus) -> String {
+        self.t(&format!("stage-{}", status.stage().as_str()))
+    }
+
+    pub fn record_status(&self, status: RecordStatus) -> String {
+        self.t(&format!("record-status-{}", status.as_str()))
+    }
+
+    /// A time in the bureau's zone, with the zone named.
+    pub fn time(&self, t: DateTime<Utc>) -> String {
+        let local = t.with_timezone(&casetrail_core::clock::china_zone());
+        format!(
+            "{} {}",
+            local.format("%Y-%m-%d %H:%M:%S"),
+            self.t("cli-zone")
+        )
+    }
+
+    pub fn lang_name(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    #[allow(dead_code)]
+    pub fn field(&self, path: &str) -> String {
+        i18n::field_label(self.lang, path)
+    }
+}
+
+/// Writes a line to stdout. A closed pipe (`casetrail … | head`) is not an error worth a
+/// crash: everything the command wrote to the workspace is already committed.
+fn emit(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Opens an existing workspace; a missing one is a clear error, not a silent new workspace.
+pub fn open_existing(out: &Out, home: &Path) -> anyhow::Result<Workspace> {
+    if !home.join(casetrail_core::workspace::DB_FILE).exists() {
+        anyhow::bail!(out.ta("cli-no-workspace", &[("home", &home.display().to_string())]));
+    }
+    Ok(Workspace::open_default(home)?)
+}

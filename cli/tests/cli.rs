@@ -1,0 +1,317 @@
+//! The `casetrail` binary as a user and a script drive it: real processes, a real workspace on
+//! disk, exit codes and JSON checked.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a test crate: failing loudly is the point
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn casetrail(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env_remove("CASETRAIL_LANG")
+        .output()
+        .expect("run casetrail")
+}
+
+fn ok(home: &Path, args: &[&str]) -> String {
+    let out = casetrail(home, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn json(home: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(home, &all)).expect("json output")
+}
+
+const OFFICER_A: &str = "李明,LN210404-0012,2024-01-01,2029-12-31";
+const OFFICER_B: &str = "王芳,LN210404-0027,2023-07-01,2028-06-30";
+
+fn new_case(home: &Path, no: &str) -> Value {
+    json(
+        home,
+        &[
+            "case",
+            "new",
+            "--case-no",
+            no,
+            "--title",
+            "某公司统计数据现场检查",
+            "--cause",
+            "false_data",
+            "--unit",
+            "望花区统计局",
+            "--officer",
+            OFFICER_A,
+            "--officer",
+            OFFICER_B,
+            "--party",
+            "抚顺市宏达机械制造有限公司",
+            "--uscc",
+            "91210404MA0Y7T5K2C",
+            "--basis",
+            "中华人民共和国统计法:2024:38",
+        ],
+    )
+}
+
+#[test]
+fn a_case_from_the_command_line_to_a_verified_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    let out = ok(&home, &["init"]);
+    assert!(out.contains("工作区已就绪"), "{out}");
+    let case = new_case(&home, "望统检〔2026〕9号");
+    let case_id = case["id"].as_str().unwrap().to_owned();
+
+    let list = json(&home, &["case", "list"]);
+    let first = &list.as_array().unwrap()[0];
+    for key in ["id", "case_no", "title", "stage", "status"] {
+        assert!(first.get(key).is_some(), "case list lacks {key}");
+    }
+    assert_eq!(first["status"], "pre_check");
+    assert_eq!(first["stage"], "investigation");
+
+    // A record from --set pairs, by case-id prefix.
+    let prefix = &case_id[..13];
+    let officers = r#"["LN210404-0012","LN210404-0027"]"#;
+    let party = case["parties"][0]["id"].as_str().unwrap();
+    let record = json(
+        &home,
+        &[
+            "record",
+            "add",
+            prefix,
+            "--kind",
+            "onsite_inspection_record",
+            "--set",
+            "start_at=\"2026-11-28T01:00:00Z\"",
+            "--set",
+            "end_at=\"2026-11-28T02:00:00Z\"",
+            "--set",
+            "place=公司财务室",
+            "--set",
+            &format!("party_id={party}"),
+            "--set",
+            &format!("officers={officers}"),
+            "--set",
+            r#"certificates=[{"cert_no":"LN210404-0012","shown":true},{"cert_no":"LN210404-0027","shown":true}]"#,
+            "--set",
+            "basis=统计法第三十八条",
+            "--set",
+            "items=2025年B204-1表",
+            "--set",
+            "findings=上报数与台账不符",
+        ],
+    );
+    assert_eq!(record["status"], "draft");
+    let rid = record["id"].as_str().unwrap().to_owned();
+    let fin = json(&home, &["record", "finalize", &rid]);
+    assert_eq!(fin["status"], "finalized");
+    assert_eq!(fin["signature_slots"].as_array().unwrap().len(), 3);
+
+    let amended = json(
+        &home,
+        &[
+            "record",
+            "amend",
+            &rid,
+            "--reason",
+            "补记当事人意见",
+            "--set",
+            "party_opinion=无异议",
+        ],
+    );
+    assert_eq!(
+        (amended["version"].as_u64(), amended["status"].as_str()),
+        (Some(2), Some("draft"))
+    );
+    assert_eq!(
+        amended["body"]["place"], "公司财务室",
+        "amend starts from the current body"
+    );
+
+    let voided = json(&home, &["record", "void", &rid, "--reason", "重复"]);
+    assert_eq!(voided["status"], "void");
+
+    let shown = json(&home, &["case", "show", prefix]);
+    let records = shown["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1);
+    for key in ["id", "kind", "status", "signature_slots"] {
+        assert!(records[0].get(key).is_some(), "record lacks {key}");
+    }
+    assert!(shown["evidence"].is_array());
+
+    let human = ok(&home, &["case", "show", prefix]);
+    assert!(
+        human.contains("现场检查笔录") && human.contains("已作废"),
+        "{human}"
+    );
+    let english = ok(&home, &["--lang", "en", "case", "show", prefix]);
+    assert!(
+        english.contains("On-site inspection record") && english.contains("void"),
+        "{english}"
+    );
+
+    let verify = casetrail(&home, &["journal", "verify"]);
+    assert_eq!(verify.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("校验通过"));
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let out = casetrail(
+        &home,
+        &[
+            "case",
+            "new",
+            "--case-no",
+            "X-1",
+            "--title",
+            "t",
+            "--unit",
+            "望花区统计局",
+            "--officer",
+            OFFICER_A,
+            "--officer",
+            OFFICER_B,
+            "--party",
+            "某公司",
+            "--uscc",
+            "91210404MA0Y7T5K2D",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("校验码不正确"), "{err}");
+    assert!(
+        !err.contains("91210404MA0Y7T5K2D"),
+        "errors never echo user values: {err}"
+    );
+    assert_eq!(json(&home, &["case", "list"]).as_array().unwrap().len(), 0);
+
+    let out = casetrail(
+        &home,
+        &[
+            "--lang",
+            "en",
+            "case",
+            "new",
+            "--case-no",
+            "X-1",
+            "--title",
+            "t",
+            "--officer",
+            OFFICER_A,
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("officers: not enough"));
+
+    let case = new_case(&home, "X-2");
+    let out = casetrail(
+        &home,
+        &[
+            "record",
+            "add",
+            case["id"].as_str().unwrap(),
+            "--kind",
+            "inquiry_record",
+            "--set",
+            "plcae=x",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("place"),
+        "lists the real fields"
+    );
+    let out = casetrail(
+        &home,
+        &["record", "add", "ffffffff", "--kind", "inquiry_record"],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("找不到案件"));
+    let out = casetrail(&home, &["--lang", "fr", "case", "list"]);
+    assert_eq!(out.status.code(), Some(2), "usage error");
+    let missing = dir.path().join("nowhere");
+    let out = casetrail(&missing, &["case", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !missing.exists(),
+        "a missing workspace is not silently created"
+    );
+}
+
+#[test]
+fn journal_verify_fails_and_names_the_seq_after_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    new_case(&home, "T-1");
+    new_case(&home, "T-2");
+    let db = rusqlite_edit(&home.join("casetrail.db"));
+    assert!(db);
+    let out = casetrail(&home, &["journal", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("序号 2") && text.contains("altered_body"),
+        "{text}"
+    );
+    let report: Value =
+        serde_json::from_slice(&casetrail(&home, &["--json", "journal", "verify"]).stdout).unwrap();
+    assert_eq!(report["defects"][0]["seq"], 2);
+    assert_eq!(report["defects"][0]["kind"], "altered_body");
+}
+
+/// Edits the body of journal seq 2 through the sqlite3 C library via Python's stdlib (a tool
+/// any attacker has), bypassing the app: drops the guard trigger and rewrites one title.
+fn rusqlite_edit(db: &Path) -> bool {
+    let script = format!(
+        "import sqlite3; c=sqlite3.connect({:?}); c.execute('DROP TRIGGER journal_no_update'); \
+         c.execute(\"UPDATE journal SET body = CAST(replace(CAST(body AS TEXT), 'T-2', 'T-3') AS BLOB) WHERE seq = 3\"); \
+         c.execute(\"UPDATE journal SET body = CAST(replace(CAST(body AS TEXT), 'T-1', 'T-9') AS BLOB) WHERE seq = 2\"); c.commit()",
+        db.display().to_string()
+    );
+    Command::new("python3")
+        .args(["-c", &script])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+#[test]
+fn the_demo_runs_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("demo");
+    let out = casetrail(&home, &["demo"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("询问笔录已定稿")
+            && text.contains("现场检查笔录已定稿")
+            && text.contains("校验执法记录"),
+        "{text}"
+    );
+    // The demo left a real workspace behind.
+    let cases = json(&home, &["case", "list"]);
+    assert_eq!(cases.as_array().unwrap().len(), 1);
+    // It refuses to run over an existing workspace.
+    assert_eq!(casetrail(&home, &["demo"]).status.code(), Some(1));
+}

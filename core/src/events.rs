@@ -1,0 +1,184 @@
+//! The domain events the journal carries: every change to anything is one of these first.
+//!
+//! The event kind lives in the signed header (`record.finalized`, …); the body is the JSON of
+//! the matching struct below and is parsed according to the header's kind. Record content is
+//! carried as raw JSON (`RawValue`) so the exact bytes the device hashed stay the bytes that
+//! are stored, shipped and verified — they are never re-serialized.
+//!
+//! Adding a kind: add a struct, list it in `events!`, teach `store::projection::apply` what it
+//! changes. Never change the meaning of an existing kind: old events must read the same forever.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::error::Result;
+use crate::journal::Hash;
+use crate::model::{CaseDraft, CaseId, CaseStatus, RecordId, RecordKind, SlotId, SlotSpec};
+
+/// First event of every chain: the device announces its key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceGenesis {
+    /// ed25519 public key, hex.
+    pub public_key: String,
+    /// Signature algorithm the chain uses.
+    pub alg: String,
+    /// Software that wrote it.
+    pub software: String,
+}
+
+/// A case or inspection was opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseOpened {
+    /// New case id.
+    pub case_id: CaseId,
+    /// What was entered.
+    pub case: CaseDraft,
+}
+
+/// A case moved to another status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseStatusChanged {
+    /// The case.
+    pub case_id: CaseId,
+    /// Status before.
+    pub from: CaseStatus,
+    /// Status after.
+    pub to: CaseStatus,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// A signature slot created with a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSlot {
+    /// Slot id.
+    pub slot_id: SlotId,
+    /// Who signs, how.
+    pub spec: SlotSpec,
+}
+
+/// A record was created (version 1, draft).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordAdded {
+    /// New record id.
+    pub record_id: RecordId,
+    /// The case.
+    pub case_id: CaseId,
+    /// Document type.
+    pub kind: RecordKind,
+    /// Body JSON, exactly as hashed.
+    pub content: Box<RawValue>,
+}
+
+/// A record got a new version (a correction), with the reason. The old version stays.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordAmended {
+    /// The record.
+    pub record_id: RecordId,
+    /// The case.
+    pub case_id: CaseId,
+    /// The new version number.
+    pub version: u32,
+    /// The version it corrects.
+    pub amends_version: u32,
+    /// Content hash of the version it corrects.
+    pub amends_hash: Hash,
+    /// New body JSON, exactly as hashed.
+    pub content: Box<RawValue>,
+    /// Why.
+    pub reason: String,
+}
+
+/// A record version was finalized: its content hash is fixed, and the signature slots of this
+/// version are created (who must sign depends on the final content, e.g. the service method).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordFinalized {
+    /// The record.
+    pub record_id: RecordId,
+    /// The case.
+    pub case_id: CaseId,
+    /// The version finalized.
+    pub version: u32,
+    /// Its content hash.
+    pub content_hash: Hash,
+    /// The signature slots of this version.
+    pub slots: Vec<NewSlot>,
+}
+
+/// A record was withdrawn. It stays in the file, marked void, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordVoided {
+    /// The record.
+    pub record_id: RecordId,
+    /// The case.
+    pub case_id: CaseId,
+    /// Why.
+    pub reason: String,
+}
+
+macro_rules! events {
+    ($($variant:ident = $kind:literal),+ $(,)?) => {
+        /// Any domain event.
+        #[derive(Debug, Clone)]
+        pub enum Event {
+            $(
+                #[doc = concat!("`", $kind, "`")]
+                $variant($variant)
+            ),+
+        }
+
+        impl Event {
+            /// Every kind this code understands.
+            pub const KINDS: &'static [&'static str] = &[$($kind),+];
+
+            /// The kind written into the header.
+            pub fn kind(&self) -> &'static str {
+                match self { $(Event::$variant(_) => $kind),+ }
+            }
+
+            /// The body bytes (serialized once; these bytes are stored and hashed).
+            pub fn to_bytes(&self) -> Result<Vec<u8>> {
+                Ok(match self { $(Event::$variant(e) => serde_json::to_vec(e)?),+ })
+            }
+
+            /// Reads a body according to the header's kind. `None` for a kind this code does
+            /// not know (a newer device): the event still verifies, it just is not projected.
+            pub fn parse(kind: &str, body: &[u8]) -> Result<Option<Self>> {
+                Ok(match kind {
+                    $($kind => Some(Event::$variant(serde_json::from_slice(body)?)),)+
+                    _ => None,
+                })
+            }
+        }
+    };
+}
+
+events! {
+    DeviceGenesis = "device.genesis",
+    CaseOpened = "case.opened",
+    CaseStatusChanged = "case.status_changed",
+    RecordAdded = "record.added",
+    RecordAmended = "record.amended",
+    RecordFinalized = "record.finalized",
+    RecordVoided = "record.voided",
+}
+
+impl Event {
+    /// The case the event concerns, written into the header.
+    pub fn case_id(&self) -> Option<CaseId> {
+        match self {
+            Event::DeviceGenesis(_) => None,
+            Event::CaseOpened(e) => Some(e.case_id),
+            Event::CaseStatusChanged(e) => Some(e.case_id),
+            Event::RecordAdded(e) => Some(e.case_id),
+            Event::RecordAmended(e) => Some(e.case_id),
+            Event::RecordFinalized(e) => Some(e.case_id),
+            Event::RecordVoided(e) => Some(e.case_id),
+        }
+    }
+}
+
+/// Wraps body JSON as raw content.
+pub fn raw_content(json: String) -> Result<Box<RawValue>> {
+    Ok(RawValue::from_string(json)?)
+}

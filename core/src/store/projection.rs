@@ -1,0 +1,157 @@
+//! Projections: how each event changes the tables the screens query.
+//!
+//! `apply` is a pure function of the event and its header (times come from the signed header,
+//! never from the local clock), so replaying the journal into an empty database yields the same
+//! tables; a test rebuilds and compares. It runs inside the transaction that inserts the event,
+//! so an event and its projection are committed together or not at all.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Transaction, params};
+
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::journal::{EventHeader, Hash};
+
+/// The one spelling of a time in the database.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Applies `event` (stored at journal position `pos`) to the projections.
+pub(crate) fn apply(
+    tx: &Transaction<'_>,
+    pos: i64,
+    header: &EventHeader,
+    event: &Event,
+) -> Result<()> {
+    let at = ts(header.at.utc);
+    match event {
+        Event::DeviceGenesis(_) => {}
+        Event::CaseOpened(e) => {
+            tx.prepare_cached(
+                "INSERT INTO cases (case_id, case_no, title, status, opened_at, opened_by, draft, last_pos)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                e.case_id.to_string(),
+                e.case.case_no,
+                e.case.title,
+                e.case.initial_status.as_str(),
+                at,
+                header.device.to_string(),
+                serde_json::to_string(&e.case)?,
+                pos,
+            ])?;
+        }
+        Event::CaseStatusChanged(e) => {
+            changed(tx.execute(
+                "UPDATE cases SET status = ?2, last_pos = ?3 WHERE case_id = ?1",
+                params![e.case_id.to_string(), e.to.as_str(), pos],
+            )?)?;
+            tx.execute(
+                "INSERT INTO case_status_history (pos, case_id, at, from_status, to_status, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    pos,
+                    e.case_id.to_string(),
+                    at,
+                    e.from.as_str(),
+                    e.to.as_str(),
+                    e.reason
+                ],
+            )?;
+        }
+        Event::RecordAdded(e) => {
+            let content = e.content.get();
+            let hash = Hash::digest(content.as_bytes());
+            tx.prepare_cached(
+                "INSERT INTO records (record_id, case_id, kind, version, status, content, content_hash, created_at, device_id)
+                 VALUES (?1, ?2, ?3, 1, 'draft', ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                e.record_id.to_string(),
+                e.case_id.to_string(),
+                e.kind.as_str(),
+                content,
+                hash.as_bytes().as_slice(),
+                at,
+                header.device.to_string(),
+            ])?;
+            insert_version(
+                tx,
+                &e.record_id.to_string(),
+                1,
+                content,
+                &hash,
+                "",
+                &at,
+                pos,
+            )?;
+        }
+        Event::RecordAmended(e) => {
+            let content = e.content.get();
+            let hash = Hash::digest(content.as_bytes());
+            let id = e.record_id.to_string();
+            changed(tx.execute(
+                "UPDATE records SET version = ?2, status = 'draft', content = ?3, content_hash = ?4, finalized_at = NULL
+                 WHERE record_id = ?1",
+                params![id, e.version, content, hash.as_bytes().as_slice()],
+            )?)?;
+            insert_version(tx, &id, e.version, content, &hash, &e.reason, &at, pos)?;
+        }
+        Event::RecordFinalized(e) => {
+            changed(tx.execute(
+                "UPDATE records SET status = 'finalized', finalized_at = ?2 WHERE record_id = ?1",
+                params![e.record_id.to_string(), at],
+            )?)?;
+            for (i, slot) in e.slots.iter().enumerate() {
+                tx.prepare_cached(
+                    "INSERT INTO signature_slots (slot_id, record_id, version, ordinal, spec)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![
+                    slot.slot_id.to_string(),
+                    e.record_id.to_string(),
+                    e.version,
+                    i as i64,
+                    serde_json::to_string(&slot.spec)?,
+                ])?;
+            }
+        }
+        Event::RecordVoided(e) => {
+            changed(tx.execute(
+                "UPDATE records SET status = 'void', void_reason = ?2 WHERE record_id = ?1",
+                params![e.record_id.to_string(), e.reason],
+            )?)?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_version(
+    tx: &Transaction<'_>,
+    record_id: &str,
+    version: u32,
+    content: &str,
+    hash: &Hash,
+    reason: &str,
+    at: &str,
+    pos: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO record_versions (record_id, version, content, content_hash, reason, recorded_at, pos)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![record_id, version, content, hash.as_bytes().as_slice(), reason, at, pos])?;
+    Ok(())
+}
+
+/// An update that matched no row means the event refers to something that does not exist.
+fn changed(rows: usize) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(Error::Journal("event refers to an unknown item".into()))
+    }
+}

@@ -1,0 +1,411 @@
+//! Reading the store: cases, records, slots, the journal rows, and id-prefix resolution.
+//!
+//! Reads never change anything. Rows are turned back into model types here; a row that cannot
+//! be read back (which only tampering or a bug produces) is an error, never a silent skip.
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::journal::{Hash, StoredEvent, TrustedKeys};
+use crate::model::{
+    Case, CaseDraft, CaseId, CaseStage, CaseStatus, DeviceId, Record, RecordBody, RecordId,
+    RecordKind, RecordStatus, SignatureSlot, SlotEntry, SlotId, SlotSpec,
+};
+
+fn corrupt(what: &str) -> Error {
+    Error::Journal(format!("stored {what} cannot be read back"))
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| corrupt("time"))
+}
+
+fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T> {
+    s.parse().map_err(|_| corrupt("id"))
+}
+
+/// Journal rows in storage order, all of them or those of one case.
+pub(crate) fn journal_rows(conn: &Connection, case: Option<CaseId>) -> Result<Vec<StoredEvent>> {
+    let sql = match case {
+        None => {
+            "SELECT pos, device_id, seq, header, body, sig_alg, signature, event_hash FROM journal ORDER BY pos"
+        }
+        Some(_) => {
+            "SELECT pos, device_id, seq, header, body, sig_alg, signature, event_hash FROM journal
+                    WHERE case_id = ?1 OR kind = 'device.genesis' ORDER BY pos"
+        }
+    };
+    let mut stmt = conn.prepare(sql)?;
+    // A tampered device, seq or hash column is reported by `verify` as an index mismatch; keep
+    // the row readable (nil id, zero hash) rather than failing the whole read.
+    let map = |r: &Row<'_>| -> rusqlite::Result<StoredEvent> {
+        Ok(StoredEvent {
+            pos: r.get(0)?,
+            device_id: r.get::<_, String>(1)?.parse().unwrap_or_default(),
+            seq: r.get::<_, i64>(2)?.max(0) as u64,
+            header: r.get(3)?,
+            body: r.get(4)?,
+            sig_alg: r.get(5)?,
+            signature: r.get(6)?,
+            event_hash: Hash::from_slice(&r.get::<_, Vec<u8>>(7)?).unwrap_or(Hash::ZERO),
+        })
+    };
+    let rows = match case {
+        None => stmt
+            .query_map([], map)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        Some(c) => stmt
+            .query_map(params![c.to_string()], map)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    };
+    Ok(rows)
+}
+
+/// The keys this store trusts.
+pub(crate) fn trusted_keys(conn: &Connection) -> Result<TrustedKeys> {
+    let mut keys = TrustedKeys::new();
+    let mut stmt = conn.prepare("SELECT device_id, public_key FROM devices")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    for row in rows {
+        let (id, key) = row?;
+        let bytes: [u8; 32] = key
+            .as_slice()
+            .try_into()
+            .map_err(|_| corrupt("public key"))?;
+        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| corrupt("public key"))?;
+        keys.insert(parse_id(&id)?, key)
+            .map_err(|e| Error::Crypto(e.to_string()))?;
+    }
+    Ok(keys)
+}
+
+/// One line of the case list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    /// Case id.
+    pub id: CaseId,
+    /// 案号.
+    pub case_no: String,
+    /// 案件名称.
+    pub title: String,
+    /// Stage.
+    pub stage: CaseStage,
+    /// Status.
+    pub status: CaseStatus,
+    /// Opened at.
+    pub opened_at: DateTime<Utc>,
+}
+
+pub(crate) fn list_cases(conn: &Connection) -> Result<Vec<CaseSummary>> {
+    let mut stmt =
+        conn.prepare("SELECT case_id, case_no, title, status, opened_at FROM cases ORDER BY opened_at DESC, case_id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, case_no, title, status, opened_at) = row?;
+        let status = CaseStatus::parse(&status).ok_or_else(|| corrupt("status"))?;
+        Ok(CaseSummary {
+            id: parse_id(&id)?,
+            case_no,
+            title,
+            stage: status.stage(),
+            status,
+            opened_at: parse_time(&opened_at)?,
+        })
+    })
+    .collect()
+}
+
+pub(crate) fn load_case(conn: &Connection, id: CaseId) -> Result<Case> {
+    let row = conn
+        .query_row(
+            "SELECT status, opened_at, opened_by, draft FROM cases WHERE case_id = ?1",
+            params![id.to_string()],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "case",
+            id: id.to_string(),
+        })?;
+    let (status, opened_at, opened_by, draft) = row;
+    let info: CaseDraft = serde_json::from_str(&draft).map_err(|_| corrupt("case"))?;
+    Ok(Case {
+        id,
+        info,
+        status: CaseStatus::parse(&status).ok_or_else(|| corrupt("status"))?,
+        opened_at: parse_time(&opened_at)?,
+        opened_by: parse_id::<DeviceId>(&opened_by)?,
+    })
+}
+
+const RECORD_COLUMNS: &str =
+    "record_id, case_id, kind, version, status, content, content_hash, created_at,
+                              finalized_at, void_reason, device_id";
+
+type RecordRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Vec<u8>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+fn record_row(r: &Row<'_>) -> rusqlite::Result<RecordRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+fn record_from_row(conn: &Connection, row: RecordRow) -> Result<Record> {
+    let (
+        id,
+        case_id,
+        kind,
+        version,
+        status,
+        content,
+        hash,
+        created_at,
+        finalized_at,
+        void_reason,
+        device,
+    ) = row;
+    let kind = RecordKind::parse(&kind).ok_or_else(|| corrupt("record kind"))?;
+    let status = match status.as_str() {
+        "draft" => RecordStatus::Draft,
+        "finalized" => RecordStatus::Finalized,
+        "void" => RecordStatus::Void,
+        _ => return Err(corrupt("record status")),
+    };
+    let id: RecordId = parse_id(&id)?;
+    Ok(Record {
+        id,
+        case_id: parse_id(&case_id)?,
+        kind,
+        version: version as u32,
+        status,
+        body: RecordBody::from_json(kind, &content).map_err(|_| corrupt("record body"))?,
+        content,
+        content_hash: Hash::from_slice(&hash).ok_or_else(|| corrupt("content hash"))?,
+        created_at: parse_time(&created_at)?,
+        finalized_at: finalized_at.as_deref().map(parse_time).transpose()?,
+        void_reason,
+        device_id: parse_id(&device)?,
+        slots: load_slots(conn, id, version as u32)?,
+    })
+}
+
+pub(crate) fn load_record(conn: &Connection, id: RecordId) -> Result<Record> {
+    let row = conn
+        .query_row(
+            &format!("SELECT {RECORD_COLUMNS} FROM records WHERE record_id = ?1"),
+            params![id.to_string()],
+            record_row,
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "record",
+            id: id.to_string(),
+        })?;
+    record_from_row(conn, row)
+}
+
+pub(crate) fn load_records(conn: &Connection, case: CaseId) -> Result<Vec<Record>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {RECORD_COLUMNS} FROM records WHERE case_id = ?1 ORDER BY created_at, record_id"
+    ))?;
+    let rows = stmt
+        .query_map(params![case.to_string()], record_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|row| record_from_row(conn, row))
+        .collect()
+}
+
+/// The slots of one version of a record.
+pub(crate) fn load_slots(
+    conn: &Connection,
+    record: RecordId,
+    version: u32,
+) -> Result<Vec<SignatureSlot>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT slot_id, spec, history FROM signature_slots WHERE record_id = ?1 AND version = ?2 ORDER BY ordinal",
+    )?;
+    let rows = stmt
+        .query_map(params![record.to_string(), version], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, spec, history)| {
+            Ok(SignatureSlot {
+                id: parse_id::<SlotId>(&id)?,
+                record_id: record,
+                version,
+                spec: serde_json::from_str::<SlotSpec>(&spec).map_err(|_| corrupt("slot"))?,
+                history: serde_json::from_str::<Vec<SlotEntry>>(&history)
+                    .map_err(|_| corrupt("slot history"))?,
+            })
+        })
+        .collect()
+}
+
+/// One version of a record, for the history view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordVersion {
+    /// Version number.
+    pub version: u32,
+    /// Body JSON as stored.
+    pub content: String,
+    /// Its hash.
+    pub content_hash: Hash,
+    /// Why it was made ('' for the first).
+    pub reason: String,
+    /// When.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The versions of a record, oldest first.
+pub(crate) fn record_versions(conn: &Connection, id: RecordId) -> Result<Vec<RecordVersion>> {
+    let mut stmt = conn.prepare(
+        "SELECT version, content, content_hash, reason, recorded_at FROM record_versions WHERE record_id = ?1 ORDER BY version",
+    )?;
+    let rows = stmt
+        .query_map(params![id.to_string()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(v, content, h, reason, at)| {
+            Ok(RecordVersion {
+                version: v as u32,
+                content,
+                content_hash: Hash::from_slice(&h).ok_or_else(|| corrupt("hash"))?,
+                reason,
+                recorded_at: parse_time(&at)?,
+            })
+        })
+        .collect()
+}
+
+/// Resolves a full id or a unique prefix of one in `table`'s `column`.
+pub(crate) fn resolve_prefix(
+    conn: &Connection,
+    what: &'static str,
+    table: &str,
+    column: &str,
+    prefix: &str,
+) -> Result<String> {
+    let prefix = prefix.trim().to_lowercase();
+    let ok = !prefix.is_empty()
+        && prefix.len() <= 36
+        && prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if !ok {
+        return Err(Error::NotFound { what, id: prefix });
+    }
+    // SAFETY (SQL built with format!): table and column are compile-time constants of callers.
+    let sql = format!(
+        "SELECT {column} FROM {table} WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column} LIMIT 2"
+    );
+    let upper = format!("{prefix}\u{10FFFF}");
+    let found: Vec<String> = conn
+        .prepare(&sql)?
+        .query_map(params![prefix, upper], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match found.len() {
+        0 => Err(Error::NotFound { what, id: prefix }),
+        1 => Ok(found.into_iter().next().unwrap_or_default()),
+        _ => {
+            let count: i64 = conn.query_row(
+                &format!("SELECT count(*) FROM {table} WHERE {column} >= ?1 AND {column} < ?2"),
+                params![prefix, upper],
+                |r| r.get(0),
+            )?;
+            Err(Error::Ambiguous {
+                what,
+                prefix,
+                count: count as usize,
+            })
+        }
+    }
+}
+
+/// Every projection table, sorted, one string per row.
+pub(crate) fn dump_projections(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table'
+             AND name NOT IN ('journal', 'meta', 'devices') AND name NOT LIKE 'sqlite_%'
+             AND name NOT LIKE 'sync_%' ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for table in tables {
+        // SAFETY (SQL built with format!): table names come from sqlite_master of our own schema.
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut cells = Vec::with_capacity(n);
+                for i in 0..n {
+                    cells.push(format!("{:?}", r.get_ref(i)?));
+                }
+                Ok(cells.join("|"))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.sort();
+        out.push((table, rows));
+    }
+    Ok(out)
+}
+
+pub(crate) use list_cases as cases;
