@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 
 use casetrail_core::Workspace;
 use casetrail_core::model::{
-    Case, CaseDraft, CaseSource, CaseStatus, CertStatus, LegalBasis, NamedRepresentative, Officer,
-    Party, PartyId, PartyKind, Procedure, Record, ViolationType,
+    Case, CaseDraft, CaseSource, CaseStatus, CertStatus, FindingKey, LegalBasis,
+    NamedRepresentative, Officer, Party, PartyId, PartyKind, Procedure, Record, ViolationType,
 };
 
 use crate::output::{Out, open_existing};
@@ -26,6 +26,37 @@ pub enum CaseCommand {
     Show {
         /// Case id or a unique prefix of it.
         case: String,
+    },
+    /// What the regulation still requires of the case. Exit 0 when nothing blocks, 3 when
+    /// something does.
+    Check {
+        /// Case id or a unique prefix of it.
+        case: String,
+    },
+    /// Move the case to another status (closing and archiving require no blocking finding).
+    Status {
+        /// Case id or a unique prefix of it.
+        case: String,
+        /// The new status (filed, investigating, …, closed, archived).
+        #[arg(long)]
+        to: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record a leader-approved override of blocking findings, with the reason.
+    Override {
+        /// Case id or a unique prefix of it.
+        case: String,
+        /// A finding as CODE@SUBJECT, as `case check --json` lists them; repeatable.
+        #[arg(long = "finding", required = true)]
+        findings: Vec<String>,
+        /// The finalized leader approval record (id or prefix).
+        #[arg(long)]
+        approval: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -151,6 +182,58 @@ pub fn run(out: &Out, home: &Path, cmd: CaseCommand) -> anyhow::Result<ExitCode>
                         out.status(c.status)
                     ));
                 }
+            }
+        }
+        CaseCommand::Check { case } => {
+            let id = ws.resolve_case(&case)?;
+            return crate::rules::check(out, &ws, id);
+        }
+        CaseCommand::Status { case, to, reason } => {
+            let id = ws.resolve_case(&case)?;
+            let to = CaseStatus::parse(&to).ok_or_else(|| {
+                anyhow::anyhow!(out.ta("cli-bad-value", &[("what", "--to"), ("value", &to)]))
+            })?;
+            let case = ws.change_status(id, to, &reason)?;
+            if out.json {
+                out.print_json(&case_json(&case, &ws.records(id)?))?;
+            } else {
+                out.say(out.ta(
+                    "cli-status-changed",
+                    &[
+                        ("no", &case.info.case_no),
+                        ("status", &out.status(case.status)),
+                    ],
+                ));
+            }
+        }
+        CaseCommand::Override {
+            case,
+            findings,
+            approval,
+            reason,
+        } => {
+            let id = ws.resolve_case(&case)?;
+            let approval = ws.resolve_record(&approval)?;
+            let keys = findings
+                .iter()
+                .map(|f| match f.split_once('@') {
+                    Some((code, subject)) => Ok(FindingKey {
+                        code: code.into(),
+                        subject: subject.into(),
+                    }),
+                    None => Err(anyhow::anyhow!(
+                        out.ta("cli-bad-value", &[("what", "--finding"), ("value", f)])
+                    )),
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let file = ws.approve_override(id, keys, approval, &reason)?;
+            if out.json {
+                out.print_json(&file.overrides)?;
+            } else {
+                out.say(out.ta(
+                    "cli-override-recorded",
+                    &[("count", &findings.len().to_string())],
+                ));
             }
         }
         CaseCommand::Show { case } => {

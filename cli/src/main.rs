@@ -13,6 +13,7 @@ mod demo;
 mod journal;
 mod output;
 mod records;
+mod rules;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,14 @@ enum Command {
     /// The signed journal.
     #[command(subcommand)]
     Journal(journal::JournalCommand),
+    /// Open deadlines across cases (or of one case), soonest first.
+    Due {
+        /// Only this case (id or prefix).
+        #[arg(long)]
+        case: Option<String>,
+    },
+    /// Print what the regulation requires of each kind of record (a table to review).
+    Rules,
     /// Run a realistic site visit end to end in a new workspace and show the result.
     Demo,
 }
@@ -76,6 +85,11 @@ fn main() -> ExitCode {
         Command::Case(cmd) => cases::run(&out, &home.unwrap_or_else(default_home), cmd),
         Command::Record(cmd) => records::run(&out, &home.unwrap_or_else(default_home), cmd),
         Command::Journal(cmd) => journal::run(&out, &home.unwrap_or_else(default_home), cmd),
+        Command::Due { case } => rules::due(&out, &home.unwrap_or_else(default_home), case),
+        Command::Rules => {
+            out.say(casetrail_core::rules::requirements::markdown(out.lang));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo => demo::run(&out, home),
     };
     match result {

@@ -315,3 +315,111 @@ fn the_demo_runs_and_verifies() {
     // It refuses to run over an existing workspace.
     assert_eq!(casetrail(&home, &["demo"]).status.code(), Some(1));
 }
+
+#[test]
+fn case_check_due_and_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = json(
+        &home,
+        &[
+            "case",
+            "new",
+            "--case-no",
+            "E-1",
+            "--title",
+            "紧急检查",
+            "--unit",
+            "望花区统计局",
+            "--emergency",
+            "--officer",
+            OFFICER_A,
+            "--officer",
+            OFFICER_B,
+            "--party",
+            "某公司",
+            "--uscc",
+            "91210404MA0Y7T5K2C",
+        ],
+    );
+    let id = case["id"].as_str().unwrap();
+    let out = casetrail(&home, &["case", "check", id]);
+    assert_eq!(out.status.code(), Some(3), "blocking findings → exit 3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("紧急启动的案件尚未补办审批") && text.contains("《实施办法》第六条"),
+        "{text}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&casetrail(&home, &["--json", "case", "check", id]).stdout).unwrap();
+    assert_eq!(report["blocking"], 1);
+    assert_eq!(report["findings"][0]["code"], "emergency_approval_missing");
+    assert_eq!(
+        report["findings"][0]["key"],
+        "emergency_approval_missing@case"
+    );
+
+    let due = json(&home, &["due"]);
+    let first = &due.as_array().unwrap()[0];
+    assert_eq!(first["kind"], "emergency_supplement_24h");
+    assert_eq!(first["case_no"], "E-1");
+    assert!(["ok", "warning", "critical"].contains(&first["state"].as_str().unwrap()));
+    let human = ok(&home, &["due"]);
+    assert!(human.contains("紧急启动补办审批（24小时）"), "{human}");
+
+    // Closing is refused while the finding stands, and names it.
+    let out = casetrail(
+        &home,
+        &[
+            "case",
+            "status",
+            id,
+            "--to",
+            "inspection_closed",
+            "--reason",
+            "检查结束",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("紧急启动的案件尚未补办审批"));
+    // Mend it: an emergency start record with the supplementary approval.
+    let rec = json(
+        &home,
+        &[
+            "record",
+            "add",
+            id,
+            "--kind",
+            "emergency_start_record",
+            "--set",
+            "started_at=\"2026-11-28T01:00:00Z\"",
+            "--set",
+            "reason=当事人正在转移资料",
+            "--set",
+            "measures=先行检查",
+            "--set",
+            "reported_to=分管局长",
+            "--set",
+            r#"supplementary_approval={"approver":"张局长","opinion":"同意","result":"approved"}"#,
+        ],
+    );
+    ok(&home, &["record", "finalize", rec["id"].as_str().unwrap()]);
+    assert_eq!(
+        casetrail(&home, &["case", "check", id]).status.code(),
+        Some(0)
+    );
+    let closed = json(
+        &home,
+        &[
+            "case",
+            "status",
+            id,
+            "--to",
+            "inspection_closed",
+            "--reason",
+            "未发现违法",
+        ],
+    );
+    assert_eq!(closed["status"], "inspection_closed");
+}

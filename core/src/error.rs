@@ -152,6 +152,13 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// The case cannot be closed or archived: blocking findings stand (see `check_case`).
+    #[error("{} blocking finding(s) stand", findings.len())]
+    Blocked {
+        /// The findings that block.
+        findings: Vec<crate::model::FindingKey>,
+    },
+
     /// The device key is missing, does not match the workspace, or a signature failed.
     #[error("key or signature problem: {0}")]
     Crypto(String),
@@ -189,6 +196,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Ambiguous { .. } => "ambiguous",
             Error::InvalidState { .. } => "invalid_state",
+            Error::Blocked { .. } => "blocked",
             Error::Crypto(_) => "crypto",
             Error::Journal(_) => "journal",
             Error::Vault(_) => "vault",

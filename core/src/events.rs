@@ -13,7 +13,9 @@ use serde_json::value::RawValue;
 
 use crate::error::Result;
 use crate::journal::Hash;
-use crate::model::{CaseDraft, CaseId, CaseStatus, RecordId, RecordKind, SlotId, SlotSpec};
+use crate::model::{
+    CaseDraft, CaseId, CaseStatus, FindingKey, RecordId, RecordKind, SlotId, SlotSpec,
+};
 
 /// First event of every chain: the device announces its key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,6 +118,20 @@ pub struct RecordVoided {
     pub reason: String,
 }
 
+/// A leader approved setting aside blocking findings, with the reason (rules: a case cannot be
+/// closed or archived while a blocking finding stands, unless so approved).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverrideApproved {
+    /// The case.
+    pub case_id: CaseId,
+    /// The findings set aside.
+    pub findings: Vec<FindingKey>,
+    /// Why.
+    pub reason: String,
+    /// The finalized leader approval record that authorises it.
+    pub approval_record: RecordId,
+}
+
 macro_rules! events {
     ($($variant:ident = $kind:literal),+ $(,)?) => {
         /// Any domain event.
@@ -161,6 +177,7 @@ events! {
     RecordAmended = "record.amended",
     RecordFinalized = "record.finalized",
     RecordVoided = "record.voided",
+    OverrideApproved = "case.override_approved",
 }
 
 impl Event {
@@ -174,6 +191,7 @@ impl Event {
             Event::RecordAmended(e) => Some(e.case_id),
             Event::RecordFinalized(e) => Some(e.case_id),
             Event::RecordVoided(e) => Some(e.case_id),
+            Event::OverrideApproved(e) => Some(e.case_id),
         }
     }
 }

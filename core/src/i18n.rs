@@ -154,6 +154,20 @@ pub fn describe_error(lang: Lang, err: &crate::Error) -> String {
             ],
         ),
         Error::InvalidState { reason } => tr(lang, &format!("state-{reason}")),
+        Error::Blocked { findings } => {
+            let codes: Vec<String> = findings
+                .iter()
+                .map(|f| tr(lang, &format!("finding-{}", f.code)))
+                .collect();
+            tr_args(
+                lang,
+                "error-blocked-detail",
+                &[
+                    ("count", FluentValue::from(findings.len())),
+                    ("codes", arg(codes.join("；"))),
+                ],
+            )
+        }
         Error::StorageFull => return class,
         other => other.to_string(),
     };

@@ -8,6 +8,7 @@
 
 pub mod bodies;
 mod case;
+mod case_file;
 mod evidence;
 mod ids;
 mod people;
@@ -15,10 +16,12 @@ mod record;
 mod signature;
 pub mod validate;
 
+pub(crate) use case::code_enum;
 pub use case::{
     Case, CaseDraft, CaseSource, CaseStage, CaseStatus, LegalBasis, MIN_OFFICERS, Procedure,
     ViolationType,
 };
+pub use case_file::{CaseFile, FindingKey, Override, StatusChange};
 pub use evidence::{
     Crs, EvidenceItem, EvidenceKind, LegalCategory, LocationReading, RecordedActivity, StoredFile,
 };

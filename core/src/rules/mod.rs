@@ -5,8 +5,15 @@
 //! calls it before writing, so a record that breaks a rule is refused with a specific error and
 //! nothing is written.
 
+pub mod calendar;
 pub mod cite;
+pub mod deadlines;
+pub mod findings;
 pub mod requirements;
+pub mod retention;
+pub mod service;
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -14,7 +21,11 @@ use crate::clock::china_zone;
 use crate::error::{ValidationCode, ValidationError};
 use crate::model::bodies::ServiceMethod;
 use crate::model::{Case, MIN_OFFICERS, RecordBody, SignerRole, SlotSpec};
+pub use calendar::WorkCalendar;
+pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines};
+pub use findings::{Finding, Severity, Subject, completeness};
 pub use requirements::{AvRule, Requirement, SlotRule, is_filled, requirement};
+pub use retention::{Retention, RetentionClass, may_purge, retention};
 
 /// The local (Asia/Shanghai) calendar date of an instant.
 pub fn local_date(t: DateTime<Utc>) -> NaiveDate {

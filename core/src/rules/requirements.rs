@@ -293,7 +293,7 @@ pub const REQUIREMENTS: &[Requirement] = &[
     // ------------------------------------------------------------------ 送达执行 (第五章)
     // 第十七条 直接、邮寄、留置、委托/转交、公告送达，各有记录要求。
     req!(ServiceReceipt, ServiceExecution, served: false,
-         fields: ["document_title", "method", "served_at", "officers"],
+         fields: ["document_title", "method", "officers"],
          officers: true, certs: false, slots: [Service], av: Av::ByServiceMethod,
          cite: [measures(17), law(CivilProcedureLaw, 87), law(CivilProcedureLaw, 89)]),
     req!(ServiceAddressConfirmation, ServiceExecution, served: false,
@@ -373,6 +373,74 @@ pub fn is_filled(body: &serde_json::Value, field: &str) -> bool {
     }
 }
 
+/// The whole table in words, as Markdown, for the legal officer who reviews it against the
+/// regulation (`casetrail rules`; committed as `docs/requirements.zh.md` / `.en.md`).
+pub fn markdown(lang: crate::i18n::Lang) -> String {
+    use crate::i18n::{field_label, tr};
+    let zh = lang == crate::i18n::Lang::Zh;
+    let yes = if zh { "是" } else { "yes" };
+    let sep = if zh { "、" } else { ", " };
+    let mut out = String::new();
+    out.push_str(&tr(lang, "rules-table-title"));
+    out.push_str("\n\n");
+    out.push_str(&tr(lang, "rules-table-intro"));
+    out.push_str("\n\n");
+    out.push_str(&tr(lang, "rules-table-header"));
+    out.push_str("\n|---|---|---|---|---|---|---|---|\n");
+    for r in REQUIREMENTS {
+        let fields: Vec<String> = r.fields.iter().map(|f| field_label(lang, f)).collect();
+        let mut fields = fields.join(sep);
+        if !r.fields_if_major.is_empty() {
+            let major: Vec<String> = r
+                .fields_if_major
+                .iter()
+                .map(|f| field_label(lang, f))
+                .collect();
+            fields.push_str(&format!(
+                "{}{}",
+                tr(lang, "rules-if-major"),
+                major.join(sep)
+            ));
+        }
+        let officers = match (r.officers, r.certificates_shown) {
+            (true, true) => tr(lang, "rules-officers-and-certificates"),
+            (true, false) => tr(lang, "rules-officers"),
+            _ => String::new(),
+        };
+        let slots: Vec<String> = r
+            .slots
+            .iter()
+            .map(|s| match s {
+                SlotRule::EachOfficer(role) => {
+                    tr(lang, &format!("rules-slot-each-{}", role.as_str()))
+                }
+                SlotRule::Role(role, _) => tr(lang, &format!("role-{}", role.as_str())),
+                SlotRule::Service => tr(lang, "rules-slot-service"),
+            })
+            .collect();
+        let av = match r.av {
+            AvRule::None => String::new(),
+            AvRule::Situational => tr(lang, "rules-av-situational"),
+            AvRule::Required => tr(lang, "rules-av-required"),
+            AvRule::RequiredUnlessReason(_) => tr(lang, "rules-av-unless-reason"),
+            AvRule::ByServiceMethod => tr(lang, "rules-av-by-method"),
+        };
+        let cites: Vec<String> = r.cite.iter().map(|c| c.render(lang)).collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            tr(lang, &format!("kind-{}", r.kind.as_str())),
+            tr(lang, &format!("stage-{}", r.stage.as_str())),
+            if r.served { yes } else { "" },
+            fields,
+            officers,
+            slots.join(sep),
+            av,
+            cites.join(if zh { "；" } else { "; " }),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,6 +474,29 @@ mod tests {
             }
             if r.certificates_shown {
                 assert!(body.get("certificates").is_some(), "{}", r.kind);
+            }
+        }
+    }
+
+    #[test]
+    fn the_committed_requirement_docs_match_the_table() {
+        for (lang, file) in [
+            (crate::i18n::Lang::Zh, "requirements.zh.md"),
+            (crate::i18n::Lang::En, "requirements.en.md"),
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../docs")
+                .join(file);
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            let generated = markdown(lang);
+            if committed != generated {
+                if std::env::var("CASETRAIL_BLESS").is_ok() {
+                    std::fs::write(&path, &generated).unwrap();
+                } else {
+                    panic!(
+                        "docs/{file} is out of date: run CASETRAIL_BLESS=1 cargo test -p casetrail-core requirement_docs"
+                    );
+                }
             }
         }
     }

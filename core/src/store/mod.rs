@@ -322,6 +322,6 @@ fn copy_trusted_devices(from: &Connection, to: &Transaction<'_>) -> Result<()> {
 }
 
 pub(crate) use queries::{
-    cases as queries_cases, journal_rows, load_case, load_record, load_records, record_versions,
-    resolve_prefix, trusted_keys,
+    case_file, cases as queries_cases, journal_rows, load_case, load_record, load_records,
+    record_versions, resolve_prefix, trusted_keys,
 };

@@ -124,6 +124,20 @@ pub(crate) fn apply(
                 params![e.record_id.to_string(), e.reason],
             )?)?;
         }
+        Event::OverrideApproved(e) => {
+            tx.execute(
+                "INSERT INTO overrides (pos, case_id, at, findings, reason, approval_record)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    pos,
+                    e.case_id.to_string(),
+                    at,
+                    serde_json::to_string(&e.findings)?,
+                    e.reason,
+                    e.approval_record.to_string()
+                ],
+            )?;
+        }
     }
     Ok(())
 }

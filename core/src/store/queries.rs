@@ -11,8 +11,9 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::journal::{Hash, StoredEvent, TrustedKeys};
 use crate::model::{
-    Case, CaseDraft, CaseId, CaseStage, CaseStatus, DeviceId, Record, RecordBody, RecordId,
-    RecordKind, RecordStatus, SignatureSlot, SlotEntry, SlotId, SlotSpec,
+    Case, CaseDraft, CaseFile, CaseId, CaseStage, CaseStatus, DeviceId, FindingKey, Override,
+    Record, RecordBody, RecordId, RecordKind, RecordStatus, SignatureSlot, SlotEntry, SlotId,
+    SlotSpec, StatusChange,
 };
 
 fn corrupt(what: &str) -> Error {
@@ -409,3 +410,69 @@ pub(crate) fn dump_projections(conn: &Connection) -> Result<Vec<(String, Vec<Str
 }
 
 pub(crate) use list_cases as cases;
+
+/// The status changes of a case, oldest first.
+pub(crate) fn status_changes(conn: &Connection, case: CaseId) -> Result<Vec<StatusChange>> {
+    let mut stmt = conn.prepare(
+        "SELECT at, from_status, to_status, reason FROM case_status_history WHERE case_id = ?1 ORDER BY pos",
+    )?;
+    let rows = stmt
+        .query_map(params![case.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(at, from, to, reason)| {
+            Ok(StatusChange {
+                at: parse_time(&at)?,
+                from: CaseStatus::parse(&from).ok_or_else(|| corrupt("status"))?,
+                to: CaseStatus::parse(&to).ok_or_else(|| corrupt("status"))?,
+                reason,
+            })
+        })
+        .collect()
+}
+
+/// The approved overrides of a case, oldest first.
+pub(crate) fn overrides(conn: &Connection, case: CaseId) -> Result<Vec<Override>> {
+    let mut stmt =
+        conn.prepare("SELECT at, findings, reason, approval_record FROM overrides WHERE case_id = ?1 ORDER BY pos")?;
+    let rows = stmt
+        .query_map(params![case.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(at, findings, reason, approval)| {
+            Ok(Override {
+                findings: serde_json::from_str::<Vec<FindingKey>>(&findings)
+                    .map_err(|_| corrupt("override"))?,
+                reason,
+                approval_record: parse_id(&approval)?,
+                at: parse_time(&at)?,
+            })
+        })
+        .collect()
+}
+
+/// The whole case file the rules look at.
+pub(crate) fn case_file(conn: &Connection, case: CaseId) -> Result<CaseFile> {
+    Ok(CaseFile {
+        case: load_case(conn, case)?,
+        records: load_records(conn, case)?,
+        evidence: Vec::new(),
+        status_changes: status_changes(conn, case)?,
+        overrides: overrides(conn, case)?,
+        uploads: Default::default(),
+    })
+}

@@ -11,8 +11,13 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// The migrations, in order. Never edit a shipped one; add a new file.
-pub const MIGRATIONS: &[(&str, &str)] =
-    &[("001_init", include_str!("../../migrations/001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("001_init", include_str!("../../migrations/001_init.sql")),
+    (
+        "002_overrides",
+        include_str!("../../migrations/002_overrides.sql"),
+    ),
+];
 
 /// The schema version this code writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

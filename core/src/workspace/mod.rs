@@ -189,11 +189,10 @@ impl Workspace {
 
     /// Moves a case to another status, with the reason. An archived case is read-only.
     pub fn change_status(&self, id: CaseId, to: CaseStatus, reason: &str) -> Result<Case> {
-        free_text("reason", reason, LONG_TEXT)?;
-        if reason.trim().is_empty() {
-            return Err(Error::invalid("reason", ValidationCode::Required));
-        }
-        self.store.append(&self.key, self.clock.now(), |tx| {
+        required_reason(reason)?;
+        let at = self.clock.now();
+        let now = at.utc;
+        self.store.append(&self.key, at, |tx| {
             let case = store::load_case(tx, id)?;
             let allowed = match case.status {
                 CaseStatus::Archived | CaseStatus::NotInitiated => false,
@@ -204,6 +203,13 @@ impl Workspace {
                 return Err(Error::InvalidState {
                     reason: "status_transition_not_allowed",
                 });
+            }
+            // A case file cannot be closed or archived while a blocking finding stands.
+            if rules_api::closes(to) {
+                let blocking = rules_api::blocking_after(&store::case_file(tx, id)?, to, now);
+                if !blocking.is_empty() {
+                    return Err(Error::Blocked { findings: blocking });
+                }
             }
             Ok(Event::CaseStatusChanged(CaseStatusChanged {
                 case_id: id,
@@ -385,7 +391,7 @@ impl Workspace {
 }
 
 /// An archived case is read-only.
-fn writable(case: &Case) -> Result<()> {
+pub(crate) fn writable(case: &Case) -> Result<()> {
     if case.status == CaseStatus::Archived {
         return Err(Error::InvalidState {
             reason: "case_archived",
@@ -394,7 +400,7 @@ fn writable(case: &Case) -> Result<()> {
     Ok(())
 }
 
-fn required_reason(reason: &str) -> Result<()> {
+pub(crate) fn required_reason(reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
         return Err(ValidationError::new("reason", ValidationCode::Required).into());
     }
@@ -417,5 +423,8 @@ fn check_references(case: &Case, body: &RecordBody) -> Result<()> {
     Ok(())
 }
 
+mod rules_api;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
+
+pub use rules_api::DueItem;
