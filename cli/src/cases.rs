@@ -13,6 +13,7 @@ use casetrail_core::model::{
     Case, CaseDraft, CaseSource, CaseStatus, CertStatus, FindingKey, LegalBasis,
     NamedRepresentative, Officer, Party, PartyId, PartyKind, Procedure, Record, ViolationType,
 };
+use casetrail_core::store::EvidenceRow;
 
 use crate::output::{Out, open_existing};
 
@@ -151,7 +152,7 @@ pub fn run(out: &Out, home: &Path, cmd: CaseCommand) -> anyhow::Result<ExitCode>
             let draft = draft_from_args(out, *args)?;
             let case = ws.create_case(draft)?;
             if out.json {
-                out.print_json(&case_json(&case, &[]))?;
+                out.print_json(&case_json(&case, &[], &[]))?;
             } else {
                 out.say(out.ta(
                     "cli-case-created",
@@ -195,7 +196,7 @@ pub fn run(out: &Out, home: &Path, cmd: CaseCommand) -> anyhow::Result<ExitCode>
             })?;
             let case = ws.change_status(id, to, &reason)?;
             if out.json {
-                out.print_json(&case_json(&case, &ws.records(id)?))?;
+                out.print_json(&case_json(&case, &ws.records(id)?, &ws.evidence(id)?))?;
             } else {
                 out.say(out.ta(
                     "cli-status-changed",
@@ -241,7 +242,7 @@ pub fn run(out: &Out, home: &Path, cmd: CaseCommand) -> anyhow::Result<ExitCode>
             let case = ws.case(id)?;
             let records = ws.records(id)?;
             if out.json {
-                out.print_json(&case_json(&case, &records))?;
+                out.print_json(&case_json(&case, &records, &ws.evidence(id)?))?;
             } else {
                 print_case(out, &case, &records);
             }
@@ -267,7 +268,7 @@ pub fn unique_prefix_len<S: AsRef<str>>(ids: &[S]) -> usize {
         .unwrap_or(36)
 }
 
-pub fn case_json(case: &Case, records: &[Record]) -> Value {
+pub fn case_json(case: &Case, records: &[Record], evidence: &[EvidenceRow]) -> Value {
     json!({
         "id": case.id,
         "case_no": case.info.case_no,
@@ -285,7 +286,10 @@ pub fn case_json(case: &Case, records: &[Record]) -> Value {
         "officers": case.info.officers,
         "parties": case.info.parties,
         "records": records.iter().map(record_json).collect::<Vec<_>>(),
-        "evidence": Vec::<Value>::new(),
+        "evidence": evidence
+            .iter()
+            .map(|e| json!({"id": e.item.id, "kind": e.item.kind, "record_id": e.item.record_id, "item": e.item, "details": e.details}))
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -1,6 +1,9 @@
-//! `casetrail demo`: a realistic site visit, end to end, in a fresh workspace — the quickest way
-//! to see what casetrail records and proves. It uses only the public core API, exactly as the
-//! phone app does, and ends by verifying the journal.
+//! `casetrail demo`: a whole site visit, end to end, in a fresh workspace — the inspection
+//! notice served in advance, certificates shown, an inquiry with questions and answers, an
+//! on-site inspection with real photos watermarked, the party refusing to sign (reason, witness,
+//! photo), a rectification order served by leaving it at the premises, then what the regulation
+//! still requires, the deadlines, and the journal verified. It uses only the public core API,
+//! exactly as the phone app does.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,10 +12,83 @@ use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
 use casetrail_core::Workspace;
-use casetrail_core::model::RecordBody;
+use casetrail_core::media::{Stroke, StrokePoint, Strokes};
+use casetrail_core::model::bodies::{InspectionNotice, RectificationOrder, ServiceMethod};
+use casetrail_core::model::{
+    CaseId, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation, RecordBody,
+    RecordId, RecordedActivity, RefusalReason, SignerRole,
+};
 use casetrail_core::sample;
+use casetrail_core::workspace::{CaptureRequest, RefusalRequest, ServeRequest, WitnessInput};
 
 use crate::output::Out;
+
+/// Two real photos of the premises and one taken during the refusal (see
+/// tests/fixtures/photos/MANIFEST.md for where they come from).
+const PREMISES: &[u8] =
+    include_bytes!("../../tests/fixtures/photos/iphone6plus-2448x2448-o6-gps.jpg");
+const LEDGER: &[u8] = include_bytes!("../../tests/fixtures/photos/orient-portrait-8.jpg");
+const REFUSAL: &[u8] = include_bytes!("../../tests/fixtures/photos/orient-landscape-6.jpg");
+
+/// Handwriting-like strokes for the demo's signatures.
+pub fn handwriting(seed: u32) -> Strokes {
+    let strokes = (0..3u32)
+        .map(|s| Stroke {
+            points: (0..40u32)
+                .map(|i| {
+                    let t = i as f32 / 39.0;
+                    StrokePoint {
+                        x: 40.0 + s as f32 * 130.0 + 100.0 * t,
+                        y: 100.0 + 35.0 * (t * 9.0 + (s + seed) as f32).sin(),
+                        t_ms: s * 800 + i * 12,
+                        pressure: 0.3 + 0.6 * t,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Strokes {
+        width: 480,
+        height: 200,
+        strokes,
+    }
+}
+
+fn here() -> Option<LocationReading> {
+    Some(LocationReading::Fix {
+        lat: 41.87654,
+        lon: 123.90412,
+        accuracy_m: Some(5.0),
+        crs: Crs::Wgs84,
+        fixed_at: None,
+    })
+}
+
+const ADDRESS: &str = "辽宁省抚顺市望花区和平路东段18号";
+
+fn capture(
+    ws: &Workspace,
+    case: CaseId,
+    record: Option<RecordId>,
+    bytes: &[u8],
+    activity: RecordedActivity,
+    purpose: &str,
+) -> anyhow::Result<EvidenceId> {
+    let req = CaptureRequest {
+        case_id: case,
+        record_id: record,
+        kind: Some(EvidenceKind::Photo),
+        activity,
+        purpose: purpose.into(),
+        category: None,
+        captured_at: None,
+        captured_by: sample::officers()[0].cert_no.clone(),
+        location: here(),
+        address: ADDRESS.into(),
+        original_name: String::new(),
+    };
+    Ok(ws.capture_bytes(bytes, req)?.item.id)
+}
 
 pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let home = match home {
@@ -28,10 +104,13 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         )),
     };
     let ws = Workspace::open_default(&home)?;
-    let mut step = 0;
-    let mut next = || {
-        step += 1;
-        step
+    let mut n = 0;
+    let mut step = |id: &str, args: &[(&str, &str)]| {
+        n += 1;
+        let mut all = vec![("n", n.to_string())];
+        all.extend(args.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        let borrowed: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        out.say(out.ta(id, &borrowed));
     };
     out.say(out.t("demo-title"));
     out.say(out.ta("demo-workspace", &[("home", &home.display().to_string())]));
@@ -39,78 +118,211 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     out.say("");
 
     let now = Utc::now();
-    let case_no = format!("望统检〔{}〕7号", now.format("%Y"));
-    let case = ws.create_case(sample::case_draft(&case_no))?;
-    let officers: Vec<String> = case
-        .info
-        .officers
+    let officers = sample::officers();
+    let certs: Vec<String> = officers.iter().map(|o| o.cert_no.clone()).collect();
+    let case = ws.create_case(sample::case_draft(&format!(
+        "望统检〔{}〕7号",
+        now.format("%Y")
+    )))?;
+    let party = case.info.parties[0].clone();
+    let names: Vec<String> = officers
         .iter()
         .map(|o| format!("{}（{}）", o.name, o.cert_no))
         .collect();
-    out.say(out.ta(
+    step(
         "demo-case-opened",
-        &[
-            ("n", &next().to_string()),
-            ("no", &case.info.case_no),
-            ("title", &case.info.title),
-        ],
-    ));
-    out.say(out.ta(
-        "demo-officers",
-        &[("officers", &officers.join(list_sep(out)))],
-    ));
+        &[("no", &case.info.case_no), ("title", &case.info.title)],
+    );
+    out.say(out.ta("demo-officers", &[("officers", &names.join(list_sep(out)))]));
     out.say(out.ta(
         "demo-party",
         &[
-            ("name", &case.info.parties[0].name),
-            ("uscc", case.info.parties[0].uscc.as_deref().unwrap_or("-")),
+            ("name", &party.name),
+            ("uscc", party.uscc.as_deref().unwrap_or("-")),
         ],
     ));
 
-    let party = case.info.parties[0].id;
+    // 1. The inspection notice, served in advance (Art. 8), receipt signed.
+    let notice = ws.add_record(
+        case.id,
+        RecordBody::InspectionNotice(InspectionNotice {
+            doc_no: format!("望统检通〔{}〕7号", now.format("%Y")),
+            party_id: Some(party.id),
+            basis: "《中华人民共和国统计法》第三十八条".into(),
+            scope: "2025年统计数据".into(),
+            content: "《工业产销总值及主要产品产量》(B204-1表)及相关原始记录、台账".into(),
+            method: "现场检查".into(),
+            scheduled_at: Some(now - TimeDelta::hours(2)),
+            demands: vec![
+                "2025年销售台账".into(),
+                "增值税纳税申报表".into(),
+                "统计原始记录".into(),
+            ],
+            officers: certs.clone(),
+            contact: "024-57651234".into(),
+        }),
+    )?;
+    let notice = ws.finalize_record(notice.id)?;
+    let mut serve = ServeRequest::new(notice.id, ServiceMethod::Direct);
+    serve.served_at = Some(now - TimeDelta::days(3));
+    serve.address = party.address.clone();
+    serve.officers = certs.clone();
+    serve.receiver = Some(Person {
+        name: "孙丽".into(),
+        relation: PersonRelation::StatStaff,
+        ..Default::default()
+    });
+    let receipt = ws.serve_document(serve)?;
+    crate::field::sign_all_pending(&ws, &receipt, 1)?;
+    step("demo-notice-served", &[]);
+
+    // 2. On site: the on-site inspection record with two photos; certificates shown.
     let onsite = ws.add_record(
         case.id,
         RecordBody::OnsiteInspectionRecord(sample::onsite_record(
             now - TimeDelta::minutes(100),
-            party,
+            party.id,
         )),
     )?;
+    capture(
+        &ws,
+        case.id,
+        Some(onsite.id),
+        PREMISES,
+        RecordedActivity::OnsiteInspection,
+        "企业生产经营现场",
+    )?;
+    capture(
+        &ws,
+        case.id,
+        Some(onsite.id),
+        LEDGER,
+        RecordedActivity::EvidenceCollection,
+        "2025年销售台账",
+    )?;
     let onsite = ws.finalize_record(onsite.id)?;
-    out.say(out.ta(
-        "demo-record-finalized",
-        &[
-            ("n", &next().to_string()),
-            ("kind", &out.kind(onsite.kind)),
-            ("hash", &onsite.content_hash.short()),
-            ("slots", &slot_names(out, &onsite)),
-        ],
-    ));
+    step("demo-onsite", &[("hash", &onsite.content_hash.short())]);
 
+    // 3. The inquiry: questions and answers, read back, signed by the interviewee and officers.
     let inquiry_body = sample::inquiry_record(now - TimeDelta::minutes(50));
-    let turns = inquiry_body.qa.len();
+    let turns = inquiry_body.qa.len().to_string();
     let inquiry = ws.add_record(case.id, RecordBody::InquiryRecord(inquiry_body))?;
     let inquiry = ws.finalize_record(inquiry.id)?;
-    out.say(out.ta(
-        "demo-record-finalized",
-        &[
-            ("n", &next().to_string()),
-            ("kind", &out.kind(inquiry.kind)),
-            ("hash", &inquiry.content_hash.short()),
-            ("slots", &slot_names(out, &inquiry)),
-        ],
-    ));
-    out.say(out.ta("demo-qa", &[("count", &turns.to_string())]));
+    crate::field::sign_all_pending(&ws, &inquiry, 10)?;
+    step(
+        "demo-inquiry",
+        &[("count", &turns), ("hash", &inquiry.content_hash.short())],
+    );
 
+    // 4. The party refuses to sign the on-site record: reason, witness, a photo there and then.
+    for slot in onsite
+        .slots
+        .iter()
+        .filter(|s| s.spec.role == Some(SignerRole::Officer))
+    {
+        ws.sign_slot(casetrail_core::workspace::SignRequest {
+            record_id: onsite.id,
+            slot_id: slot.id,
+            content_hash: onsite.content_hash,
+            strokes: handwriting(20),
+            affirmation: String::new(),
+        })?;
+    }
+    let photo = capture(
+        &ws,
+        case.id,
+        Some(onsite.id),
+        REFUSAL,
+        RecordedActivity::RefusalToSign,
+        "当事人拒绝签字的现场",
+    )?;
+    let party_slot = onsite
+        .slots
+        .iter()
+        .find(|s| s.spec.role == Some(SignerRole::Party))
+        .map(|s| s.id);
+    if let Some(slot_id) = party_slot {
+        ws.refuse_slot(RefusalRequest {
+            record_id: onsite.id,
+            slot_id,
+            content_hash: onsite.content_hash,
+            reason: RefusalReason::DisputesContent,
+            reason_text: "法定代表人称核实数未扣除预计订单，拒绝签字".into(),
+            noted_by: certs[0].clone(),
+            annotation: "当事人对笔录内容有异议，拒绝签字。已当场拍照，并请园区物业经理见证。"
+                .into(),
+            witness: Some(WitnessInput {
+                person: Person {
+                    name: "刘建华".into(),
+                    relation: PersonRelation::Witness,
+                    position: "物业经理".into(),
+                    ..Default::default()
+                },
+                role_text: "园区物业经理".into(),
+                strokes: Some(handwriting(30)),
+            }),
+            av_evidence: vec![photo],
+        })?;
+    }
+    step("demo-refusal", &[]);
+
+    // 5. A rectification order, left at the premises (Art. 17): witness, photo, signatures.
+    let order = ws.add_record(
+        case.id,
+        RecordBody::RectificationOrder(RectificationOrder {
+            doc_no: format!("望统责改〔{}〕3号", now.format("%Y")),
+            party_id: Some(party.id),
+            violation: "2025年B204-1表工业总产值多报948万元".into(),
+            basis: sample::case_draft("x").legal_basis,
+            requirement: "核实并更正2025年B204-1表数据，建立健全统计台账".into(),
+            due_on: Some((now + TimeDelta::days(15)).date_naive()),
+        }),
+    )?;
+    let order = ws.finalize_record(order.id)?;
+    let shot = capture(
+        &ws,
+        case.id,
+        None,
+        REFUSAL,
+        RecordedActivity::ServiceLeave,
+        "留置送达过程",
+    )?;
+    let mut leave = ServeRequest::new(order.id, ServiceMethod::LeaveAtPremises);
+    leave.served_at = Some(now);
+    leave.address = party.address.clone();
+    leave.officers = certs.clone();
+    leave.refusal_reason = "法定代表人拒绝签收".into();
+    leave.refused_at = Some(now);
+    leave.witnesses = vec![Person {
+        name: "刘建华".into(),
+        relation: PersonRelation::GrassrootsRep,
+        ..Default::default()
+    }];
+    leave.av_evidence = vec![shot];
+    let left = ws.serve_document(leave)?;
+    crate::field::sign_all_pending(&ws, &left, 40)?;
+    step(
+        "demo-leave",
+        &[("no", &format!("望统责改〔{}〕3号", now.format("%Y")))],
+    );
+
+    // 6. What the regulation still requires, and what is due.
+    out.say("");
+    let findings = ws.check_case(case.id, Utc::now())?;
+    crate::rules::print_findings(out, &case.info.case_no, &findings);
+    out.say("");
+    let due = ws
+        .deadlines(case.id, Utc::now())?
+        .into_iter()
+        .filter(|d| d.state.is_open())
+        .collect::<Vec<_>>();
+    crate::rules::print_due(out, &due);
+
+    // 7. The journal, verified.
     let report = ws.verify_journal()?;
     out.say("");
     if report.is_sound() {
-        out.say(out.ta(
-            "demo-verified",
-            &[
-                ("n", &next().to_string()),
-                ("events", &report.events.to_string()),
-            ],
-        ));
+        step("demo-verified", &[("events", &report.events.to_string())]);
     } else {
         crate::journal::print_report(out, &report);
     }
@@ -125,7 +337,8 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     if out.json {
         out.print_json(&json!({
             "home": home.display().to_string(),
-            "case": crate::cases::case_json(&case, &ws.records(case.id)?),
+            "case": crate::cases::case_json(&case, &ws.records(case.id)?, &ws.evidence(case.id)?),
+            "findings": findings.iter().map(|f| crate::rules::finding_json(out, f)).collect::<Vec<_>>(),
             "journal": report,
         }))?;
     }
@@ -134,21 +347,6 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-fn slot_names(out: &Out, r: &casetrail_core::model::Record) -> String {
-    r.slots
-        .iter()
-        .map(|s| {
-            let role = s
-                .spec
-                .role
-                .map(|r| out.t(&format!("role-{}", r.as_str())))
-                .unwrap_or_default();
-            format!("{role}{}", s.spec.signer_name)
-        })
-        .collect::<Vec<_>>()
-        .join(list_sep(out))
 }
 
 fn list_sep(out: &Out) -> &'static str {

@@ -10,6 +10,8 @@
 
 mod cases;
 mod demo;
+mod evidence;
+mod field;
 mod journal;
 mod output;
 mod records;
@@ -55,9 +57,18 @@ enum Command {
     /// Records (文书/笔录) of a case.
     #[command(subcommand)]
     Record(records::RecordCommand),
+    /// Evidence: photos, audio, video, scans, files.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCommand),
     /// The signed journal.
     #[command(subcommand)]
     Journal(journal::JournalCommand),
+    /// Sign a slot of a finalized record with handwritten strokes.
+    Sign(field::SignArgs),
+    /// Record a refusal to sign: reason, noting officer, witness, photo/audio/video.
+    Refuse(field::RefuseArgs),
+    /// Serve a finalized document (送达) by one of the methods of Art. 17.
+    ServeDoc(field::ServeArgs),
     /// Open deadlines across cases (or of one case), soonest first.
     Due {
         /// Only this case (id or prefix).
@@ -85,6 +96,10 @@ fn main() -> ExitCode {
         Command::Case(cmd) => cases::run(&out, &home.unwrap_or_else(default_home), cmd),
         Command::Record(cmd) => records::run(&out, &home.unwrap_or_else(default_home), cmd),
         Command::Journal(cmd) => journal::run(&out, &home.unwrap_or_else(default_home), cmd),
+        Command::Evidence(cmd) => evidence::run(&out, &home.unwrap_or_else(default_home), cmd),
+        Command::Sign(a) => field::sign(&out, &home.unwrap_or_else(default_home), a),
+        Command::Refuse(a) => field::refuse(&out, &home.unwrap_or_else(default_home), a),
+        Command::ServeDoc(a) => field::serve(&out, &home.unwrap_or_else(default_home), a),
         Command::Due { case } => rules::due(&out, &home.unwrap_or_else(default_home), case),
         Command::Rules => {
             out.say(casetrail_core::rules::requirements::markdown(out.lang));

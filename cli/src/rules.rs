@@ -129,8 +129,19 @@ pub fn print_due(out: &Out, items: &[DueItem]) {
         } else {
             String::new()
         };
+        let subject = match d.deadline.subject {
+            Subject::Case => String::new(),
+            Subject::Record { kind, .. } | Subject::Slot { kind, .. } => {
+                format!("  {}", out.kind(kind))
+            }
+            Subject::Evidence { evidence } => format!(
+                "  {} {}",
+                out.t("what-evidence"),
+                &evidence.to_string()[..13]
+            ),
+        };
         out.say(format!(
-            "  {}  [{}]  {}  {}{provisional}",
+            "  {}  [{}]  {}  {}{subject}{provisional}",
             out.time(d.deadline.due),
             out.t(&format!("deadline-state-{}", d.state.as_str())),
             d.deadline.label(out.lang),

@@ -303,12 +303,18 @@ fn the_demo_runs_and_verifies() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("询问笔录已定稿")
-            && text.contains("现场检查笔录已定稿")
-            && text.contains("校验执法记录"),
-        "{text}"
-    );
+    for step in [
+        "检查通知书提前3天直接送达",
+        "现场检查笔录定稿",
+        "询问笔录",
+        "当事人拒绝在现场检查笔录上签字",
+        "留置送达",
+        "完整性检查",
+        "期限（北京时间）",
+        "校验执法记录",
+    ] {
+        assert!(text.contains(step), "demo lacks {step}:\n{text}");
+    }
     // The demo left a real workspace behind.
     let cases = json(&home, &["case", "list"]);
     assert_eq!(cases.as_array().unwrap().len(), 1);
@@ -422,4 +428,306 @@ fn case_check_due_and_closing() {
         ],
     );
     assert_eq!(closed["status"], "inspection_closed");
+}
+
+#[test]
+fn evidence_add_and_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = new_case(&home, "P-1");
+    let party = case["parties"][0]["id"].as_str().unwrap();
+    let record = json(
+        &home,
+        &[
+            "record",
+            "add",
+            case["id"].as_str().unwrap(),
+            "--kind",
+            "onsite_inspection_record",
+            "--set",
+            &format!("party_id={party}"),
+            "--set",
+            r#"officers=["LN210404-0012","LN210404-0027"]"#,
+        ],
+    );
+    let rid = record["id"].as_str().unwrap();
+    let photos = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/photos");
+    let photo = photos.join("orient-portrait-8.jpg");
+    let added = json(
+        &home,
+        &[
+            "evidence",
+            "add",
+            rid,
+            photo.to_str().unwrap(),
+            "--lat",
+            "41.87654",
+            "--lon",
+            "123.90412",
+            "--accuracy",
+            "8",
+            "--address",
+            "辽宁省抚顺市望花区和平路东段18号",
+        ],
+    );
+    assert_eq!(
+        added["item"]["original"]["sha256"],
+        "2691666c64b68d563f50226c2df921c9edee827abf402e922be4be2e992fb061"
+    );
+    assert_eq!(added["watermark"]["outcome"], "made");
+    assert_eq!(
+        (
+            added["watermark"]["width"].as_u64(),
+            added["watermark"]["height"].as_u64()
+        ),
+        (Some(450), Some(600)),
+        "portrait"
+    );
+    let id = added["item"]["id"].as_str().unwrap();
+    let shown = json(&home, &["evidence", "show", &id[..18]]);
+    assert_eq!(shown["item"]["id"], id);
+    assert_eq!(shown["retention"]["class"], "routine");
+    assert!(std::path::Path::new(shown["derivative_path"].as_str().unwrap()).exists());
+    let human = ok(&home, &["evidence", "show", id]);
+    assert!(
+        human.contains("原件：SHA-256 2691666c") && human.contains("保存期限"),
+        "{human}"
+    );
+
+    // A corrupt photo: the original is kept, the watermark refused, exit 4.
+    let bad = photos.join("bad/bad-exif-ifd-and-corrupt-scan.jpg");
+    let out = casetrail(
+        &home,
+        &[
+            "evidence",
+            "add",
+            rid,
+            bad.to_str().unwrap(),
+            "--no-fix",
+            "室内无信号",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("原件已保存") && text.contains("图片数据损坏"),
+        "{text}"
+    );
+    let shown = json(&home, &["case", "show", case["id"].as_str().unwrap()]);
+    assert_eq!(shown["evidence"].as_array().unwrap().len(), 2);
+    let empty = dir.path().join("empty.jpg");
+    std::fs::write(&empty, b"").unwrap();
+    assert_eq!(
+        casetrail(&home, &["evidence", "add", rid, empty.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        casetrail(&home, &["journal", "verify"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn sign_refuse_and_serve_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = new_case(&home, "S-1");
+    let cid = case["id"].as_str().unwrap();
+    let party = case["parties"][0]["id"].as_str().unwrap();
+    let onsite = json(
+        &home,
+        &[
+            "record",
+            "add",
+            cid,
+            "--kind",
+            "onsite_inspection_record",
+            "--set",
+            "start_at=\"2026-11-28T01:00:00Z\"",
+            "--set",
+            "end_at=\"2026-11-28T02:00:00Z\"",
+            "--set",
+            "place=公司",
+            "--set",
+            &format!("party_id={party}"),
+            "--set",
+            r#"officers=["LN210404-0012","LN210404-0027"]"#,
+            "--set",
+            r#"certificates=[{"cert_no":"LN210404-0012","shown":true},{"cert_no":"LN210404-0027","shown":true}]"#,
+            "--set",
+            "basis=统计法第三十八条",
+            "--set",
+            "items=2025年年报",
+            "--set",
+            "findings=数据不符",
+            "--set",
+            "av_unsuitable_reason=演示",
+        ],
+    );
+    let rid = onsite["id"].as_str().unwrap();
+    json(&home, &["record", "finalize", rid]);
+    let photos = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/photos");
+    let photo = json(
+        &home,
+        &[
+            "evidence",
+            "add",
+            rid,
+            photos.join("orient-landscape-6.jpg").to_str().unwrap(),
+            "--activity",
+            "refusal_to_sign",
+        ],
+    );
+    let eid = photo["item"]["id"].as_str().unwrap();
+    let strokes = dir.path().join("s.json");
+    std::fs::write(&strokes, r#"{"width":480,"height":200,"strokes":[{"points":[{"x":40,"y":100,"t_ms":0,"pressure":0.5},{"x":240,"y":120,"t_ms":80,"pressure":0.9},{"x":400,"y":90,"t_ms":160,"pressure":0.7}]}]}"#).unwrap();
+    // Without audio/video the refusal is refused.
+    let out = casetrail(
+        &home,
+        &[
+            "refuse",
+            rid,
+            "--slot",
+            "1",
+            "--reason",
+            "disputes_content",
+            "--noted-by",
+            "LN210404-0012",
+            "--annotation",
+            "拒绝签字",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let refused = json(
+        &home,
+        &[
+            "refuse",
+            rid,
+            "--slot",
+            "1",
+            "--reason",
+            "disputes_content",
+            "--noted-by",
+            "LN210404-0012",
+            "--annotation",
+            "当事人对笔录有异议，拒绝签字",
+            "--av",
+            eid,
+            "--witness-name",
+            "刘建华",
+            "--witness-role",
+            "物业经理",
+            "--witness-strokes",
+            strokes.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused["signature_slots"][0]["status"], "refused");
+    let signed = json(
+        &home,
+        &[
+            "sign",
+            rid,
+            "--slot",
+            "2",
+            "--strokes",
+            strokes.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(signed["signature_slots"][1]["status"], "signed");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"width":480,"height":200,"strokes":[]}"#).unwrap();
+    assert_eq!(
+        casetrail(
+            &home,
+            &[
+                "sign",
+                rid,
+                "--slot",
+                "3",
+                "--strokes",
+                bad.to_str().unwrap()
+            ]
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+
+    // A rectification order, left at the premises.
+    let order = json(
+        &home,
+        &[
+            "record",
+            "add",
+            cid,
+            "--kind",
+            "rectification_order",
+            "--set",
+            "doc_no=望统责改〔2026〕1号",
+            "--set",
+            &format!("party_id={party}"),
+            "--set",
+            "violation=多报",
+            "--set",
+            r#"basis=[{"law":"统计法","version":"2024","article":"44"}]"#,
+            "--set",
+            "requirement=更正",
+            "--set",
+            "due_on=\"2026-12-20\"",
+        ],
+    );
+    let oid = order["id"].as_str().unwrap();
+    json(&home, &["record", "finalize", oid]);
+    let no_witness = casetrail(
+        &home,
+        &[
+            "serve-doc",
+            oid,
+            "--method",
+            "leave_at_premises",
+            "--officer",
+            "LN210404-0012",
+            "--officer",
+            "LN210404-0027",
+            "--address",
+            "前台",
+            "--refusal-reason",
+            "拒收",
+            "--av",
+            eid,
+        ],
+    );
+    assert_eq!(no_witness.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_witness.stderr).contains("见证人"));
+    let served = json(
+        &home,
+        &[
+            "serve-doc",
+            oid,
+            "--method",
+            "leave_at_premises",
+            "--officer",
+            "LN210404-0012",
+            "--officer",
+            "LN210404-0027",
+            "--address",
+            "前台",
+            "--refusal-reason",
+            "拒收",
+            "--witness",
+            "刘建华",
+            "--av",
+            eid,
+        ],
+    );
+    assert_eq!(served["kind"], "service_receipt");
+    assert_eq!(served["signature_slots"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        casetrail(&home, &["journal", "verify"]).status.code(),
+        Some(0)
+    );
 }

@@ -202,8 +202,6 @@ demo-device = this device: { $id } (ed25519 signing key generated; its seed is o
 demo-case-opened = { $n }. inspection opened: { $no }  { $title }
 demo-officers = {"   "}officers: { $officers }
 demo-party = {"   "}inspected party: { $name } (unified social credit code { $uscc }, check character valid)
-demo-record-finalized = { $n }. { $kind } finalized, content hash #{ $hash }; to sign: { $slots }
-demo-qa = {"   "}{ $count } questions and answers, with certificates shown and recusal offered
 demo-verified = { $n }. journal verified: all { $events } events signed by this device, hash chain intact, nothing altered
 demo-explore = explore: casetrail --home { $home } case show { $case }
 
@@ -576,3 +574,63 @@ rules-av-situational = as needed
 rules-av-required = required
 rules-av-unless-reason = required (or a reason it was unsuitable)
 rules-av-by-method = leave-at-premises: AV; public notice: screenshots
+
+## Activities recorded
+activity-phone_tipoff = phone tip-off
+activity-onsite_inspection = on-site inspection
+activity-inquiry = inquiry
+activity-evidence_collection = evidence collection
+activity-preservation = evidence preservation
+activity-sampling = sampling
+activity-data_vs_entity_check = data vs. entity check
+activity-hearing = hearing
+activity-expert_panel = expert panel
+activity-collective_discussion = collective discussion
+activity-service_direct = direct service
+activity-service_leave = leave-at-premises service
+activity-service_public_notice = public-notice service
+activity-compliance_check = compliance check
+activity-interview = interview
+activity-refusal_to_sign = refusal to sign
+activity-obstruction = obstruction
+activity-other = other
+
+## Evidence kinds
+evidence-kind-photo = photo
+evidence-kind-video = video
+evidence-kind-audio = audio
+evidence-kind-scan = scan
+evidence-kind-screenshot = screenshot
+evidence-kind-signature = handwritten signature
+evidence-kind-file = file
+
+## Media errors
+media-empty_file = the file is empty
+media-too_large = the image is too large to process
+media-corrupt = the image data is corrupt or truncated
+media-unsupported_format = format not supported for watermarking; convert to JPEG on the phone
+media-not_an_image = said to be a photo, but the content is not an image
+media-bad_font = the font file is not valid
+media-io = file read/write error
+
+## Command line: evidence
+cli-evidence-saved = { $kind } evidence { $id } saved: original SHA-256 { $sha } ({ $size } bytes, { $mime }), stored untouched
+cli-evidence-watermarked = watermarked copy made: { $w }×{ $h }, SHA-256 { $sha }
+cli-evidence-no-watermark-needed = not a photo: no watermark (the original is signed and stored)
+cli-evidence-watermark-failed = original kept; no watermarked copy: { $why }
+cli-evidence-original = original: SHA-256 { $sha }, { $size } bytes, { $mime }
+cli-evidence-derivative = watermarked copy: SHA-256 { $sha }, { $size } bytes
+cli-evidence-captured = captured { $at } by certificate { $by }, { $activity }
+cli-evidence-files = files: original { $original }; watermarked { $derivative }
+cli-retention-permanent = retention: permanent (evidence in a general-procedure penalty case, Measures Art. 23)
+cli-retention-until = retention: at least until { $until } (Measures Art. 23)
+
+## Command line: field
+cli-signed = { $kind } signed (bound to content hash #{ $hash })
+cli-refused = refusal to sign the { $kind } recorded: reason, noting officer, witness and photo, all signed and kept
+cli-served = served; service receipt { $id }
+demo-notice-served = { $n }. inspection notice served in person three days ahead; receipt signed by hand by the serving officers and the recipient
+demo-onsite = { $n }. on site: certificates shown, 2 photos taken (originals kept, watermarked copies made), on-site record finalized #{ $hash }
+demo-inquiry = { $n }. inquiry record: { $count } questions and answers, read and signed by the interviewee and the officers, content hash #{ $hash }
+demo-refusal = { $n }. the party refuses to sign the on-site record: reason noted by the officer, witnessed and signed by the estate manager, photographed there and then, in one call
+demo-leave = { $n }. rectification order { $no }: refused by the party, left at the premises, witness signed, service photographed

@@ -202,8 +202,6 @@ demo-device = 本设备：{ $id }（已生成 ed25519 签名密钥，种子只�
 demo-case-opened = { $n }. 建立检查：{ $no }　{ $title }
 demo-officers = 　执法人员：{ $officers }
 demo-party = 　检查对象：{ $name }（统一社会信用代码 { $uscc }，校验码正确）
-demo-record-finalized = { $n }. { $kind }已定稿，内容哈希 #{ $hash }；待签名：{ $slots }
-demo-qa = 　共 { $count } 组问答，已记录执法证件出示情况和回避告知
 demo-verified = { $n }. 校验执法记录：{ $events } 条事件全部由本设备签名，哈希链完整，没有被改动
 demo-explore = 查看：casetrail --home { $home } case show { $case }
 
@@ -576,3 +574,63 @@ rules-av-situational = 视需要
 rules-av-required = 必须
 rules-av-unless-reason = 必须（不适宜的须说明理由）
 rules-av-by-method = 留置送达须音像；公告送达须截图
+
+## Activities recorded
+activity-phone_tipoff = 电话举报受理
+activity-onsite_inspection = 现场检查
+activity-inquiry = 询问
+activity-evidence_collection = 调查取证
+activity-preservation = 证据登记保存
+activity-sampling = 抽样取证
+activity-data_vs_entity_check = 数据实地核查
+activity-hearing = 听证
+activity-expert_panel = 专家论证
+activity-collective_discussion = 集体讨论
+activity-service_direct = 直接送达
+activity-service_leave = 留置送达
+activity-service_public_notice = 公告送达
+activity-compliance_check = 整改复查
+activity-interview = 约谈
+activity-refusal_to_sign = 拒签
+activity-obstruction = 阻碍执法
+activity-other = 其他
+
+## Evidence kinds
+evidence-kind-photo = 照片
+evidence-kind-video = 视频
+evidence-kind-audio = 录音
+evidence-kind-scan = 扫描件
+evidence-kind-screenshot = 截图
+evidence-kind-signature = 手写签名
+evidence-kind-file = 文件
+
+## Media errors
+media-empty_file = 文件为空
+media-too_large = 图片过大，无法处理
+media-corrupt = 图片数据损坏或不完整
+media-unsupported_format = 格式暂不支持加水印，请在手机上转为 JPEG
+media-not_an_image = 声称是照片，但内容不是图片
+media-bad_font = 字体文件无效
+media-io = 文件读写错误
+
+## Command line: evidence
+cli-evidence-saved = 已保存{ $kind }证据 { $id }：原件 SHA-256 { $sha }（{ $size } 字节，{ $mime }），原件未作任何改动
+cli-evidence-watermarked = 已生成水印件 { $w }×{ $h }，SHA-256 { $sha }
+cli-evidence-no-watermark-needed = 非照片，不加水印（原件已签名保存）
+cli-evidence-watermark-failed = 原件已保存；未生成水印件：{ $why }
+cli-evidence-original = 原件：SHA-256 { $sha }，{ $size } 字节，{ $mime }
+cli-evidence-derivative = 水印件：SHA-256 { $sha }，{ $size } 字节
+cli-evidence-captured = 拍摄：{ $at }，执法证号 { $by }，{ $activity }
+cli-evidence-files = 文件：原件 { $original }；水印件 { $derivative }
+cli-retention-permanent = 保存期限：永久（一般程序行政处罚案件的证据，《实施办法》第二十三条）
+cli-retention-until = 保存期限：至少到 { $until }（《实施办法》第二十三条）
+
+## Command line: field
+cli-signed = { $kind }已签名（绑定内容哈希 #{ $hash }）
+cli-refused = 已记录{ $kind }的拒签：原因、注明人、见证人和现场音像均已签名保存
+cli-served = 已送达，送达回证 { $id }
+demo-notice-served = { $n }. 统计执法检查通知书提前3天直接送达，送达回证由送达人和签收人手写签名
+demo-onsite = { $n }. 现场检查：出示执法证件，拍摄现场照片2张（原件保存、加盖水印），现场检查笔录定稿 #{ $hash }
+demo-inquiry = { $n }. 询问笔录：{ $count } 组问答，被询问人阅读后签名确认，执法人员签名，内容哈希 #{ $hash }
+demo-refusal = { $n }. 当事人拒绝在现场检查笔录上签字：执法人员注明原因，物业经理见证并签名，当场拍照，一次记录完成
+demo-leave = { $n }. 责令改正通知书 { $no }：当事人拒收，留置送达，见证人签名，拍照记录送达过程

@@ -14,7 +14,8 @@ use serde_json::value::RawValue;
 use crate::error::Result;
 use crate::journal::Hash;
 use crate::model::{
-    CaseDraft, CaseId, CaseStatus, FindingKey, RecordId, RecordKind, SlotId, SlotSpec,
+    CaseDraft, CaseId, CaseStatus, EvidenceItem, EvidenceKind, FindingKey, RecordId, RecordKind,
+    SlotId, SlotSpec,
 };
 
 /// First event of every chain: the device announces its key.
@@ -132,9 +133,88 @@ pub struct OverrideApproved {
     pub approval_record: RecordId,
 }
 
+/// What became of the watermark when a file was captured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum WatermarkOutcome {
+    /// A derivative was made (its hash is in the item); the exact lines burned in.
+    Made {
+        /// Upright width.
+        width: u32,
+        /// Upright height.
+        height: u32,
+        /// EXIF orientation applied (1–8).
+        orientation: u32,
+        /// The text of the band, line by line.
+        lines: Vec<String>,
+    },
+    /// Not a still image (video, audio, other files): no watermark by design.
+    NotApplicable,
+    /// An image that could not be watermarked; the original is kept all the same.
+    Failed {
+        /// Why.
+        error: crate::media::MediaError,
+    },
+}
+
+/// A file was captured as evidence: the original stored untouched, perhaps a derivative.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceCaptured {
+    /// The item, with the hashes of the original and derivative.
+    pub item: EvidenceItem,
+    /// What the file's EXIF says, if it had any.
+    pub exif: Option<crate::media::ExifSummary>,
+    /// The kind the host said it was, if that differs from what the content is.
+    pub claimed_kind: Option<EvidenceKind>,
+    /// The file name as the host had it (informational).
+    pub original_name: String,
+    /// The watermark outcome.
+    pub watermark: WatermarkOutcome,
+}
+
+/// A signature slot was signed by hand, bound to the content hash of the version signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlotSigned {
+    /// The record.
+    pub record_id: RecordId,
+    /// The case.
+    pub case_id: CaseId,
+    /// The slot.
+    pub slot_id: SlotId,
+    /// The record version signed.
+    pub version: u32,
+    /// Its content hash: what the signer saw.
+    pub content_hash: Hash,
+    /// The affirmation the signer wrote or accepted.
+    pub affirmation: String,
+    /// The signature's evidence item: strokes as captured (original), rendered PNG (derivative).
+    pub signature: EvidenceItem,
+}
+
+/// A signature slot was refused, with everything Art. 9 asks for; a witness's own signature, if
+/// given, is an evidence item of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlotRefused {
+    /// The record.
+    pub record_id: RecordId,
+    /// The case.
+    pub case_id: CaseId,
+    /// The slot.
+    pub slot_id: SlotId,
+    /// The record version concerned.
+    pub version: u32,
+    /// The refusal.
+    pub refusal: crate::model::Refusal,
+    /// The witness's signature, if the witness signed.
+    pub witness_signature: Option<EvidenceItem>,
+}
+
 macro_rules! events {
     ($($variant:ident = $kind:literal),+ $(,)?) => {
         /// Any domain event.
+        // Events are built one at a time and serialized at once; boxing the big ones would only
+        // add noise.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone)]
         pub enum Event {
             $(
@@ -178,6 +258,9 @@ events! {
     RecordFinalized = "record.finalized",
     RecordVoided = "record.voided",
     OverrideApproved = "case.override_approved",
+    EvidenceCaptured = "evidence.captured",
+    SlotSigned = "slot.signed",
+    SlotRefused = "slot.refused",
 }
 
 impl Event {
@@ -192,6 +275,9 @@ impl Event {
             Event::RecordFinalized(e) => Some(e.case_id),
             Event::RecordVoided(e) => Some(e.case_id),
             Event::OverrideApproved(e) => Some(e.case_id),
+            Event::EvidenceCaptured(e) => Some(e.item.case_id),
+            Event::SlotSigned(e) => Some(e.case_id),
+            Event::SlotRefused(e) => Some(e.case_id),
         }
     }
 }

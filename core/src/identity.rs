@@ -212,9 +212,8 @@ impl KeyVault for FileVault {
 }
 
 /// fsyncs a directory so a rename or link in it survives power loss.
-pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
-    fs::File::open(dir)?.sync_all()?;
-    Ok(())
+pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod events;
 pub mod i18n;
 pub mod identity;
 pub mod journal;
+pub mod media;
 pub mod model;
 pub mod rules;
 pub mod sample;

@@ -70,3 +70,56 @@ pub fn cycles(env: &str, default: u64) -> u64 {
         base
     }
 }
+
+/// The reference photos: the committed fixtures, plus the two large ones when
+/// `scripts/fetch-photos` has put them in `.tools/photos/`. Returns (file name, path).
+pub fn photos() -> Vec<(String, std::path::PathBuf)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out = Vec::new();
+    for dir in [
+        "tests/fixtures/photos",
+        "tests/fixtures/photos/synthetic",
+        ".tools/photos",
+    ] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".jpg") || name.ends_with(".mpo") {
+                out.push((name, e.path()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The files of `tests/fixtures/photos/bad/`.
+pub fn bad_photos() -> Vec<(String, std::path::PathBuf)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/photos/bad");
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Peak resident memory of this process so far, in bytes (Linux `VmHWM`).
+pub fn peak_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<u64>().ok())
+            })
+        })
+        .map(|kb| kb * 1024)
+        .unwrap_or(0)
+}

@@ -12,7 +12,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{LegalBasis, PartyId, Person, RecordId};
+use super::{EvidenceId, LegalBasis, PartyId, Person, RecordId};
 use crate::error::{ValidationCode, ValidationError};
 
 // ---------------------------------------------------------------------------------------------
@@ -933,6 +933,8 @@ pub struct ServiceRecord {
     pub published_at: Option<DateTime<Utc>>,
     /// 其他方式无法送达的原因.
     pub why_other_methods_failed: String,
+    /// Audio/video/screenshots of the service (leave-at-premises, public notice: Art. 17).
+    pub av_evidence: Vec<EvidenceId>,
 }
 
 /// 送达地址确认书 / 电子送达确认书 (§61(2)).

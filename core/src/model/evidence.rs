@@ -112,6 +112,38 @@ code_enum!(
     }
 );
 
+impl RecordedActivity {
+    /// The activity a record of this kind records, as a default for evidence captured for it.
+    pub fn for_record(body: &super::RecordBody) -> Self {
+        use super::RecordBody as B;
+        use super::bodies::ServiceMethod as M;
+        match body {
+            B::OnsiteInspectionRecord(_) => Self::OnsiteInspection,
+            B::InquiryRecord(_) | B::StatementDefenseRecord(_) => Self::Inquiry,
+            B::EvidenceRequestNotice(_) | B::EvidenceList(_) | B::EvidenceCaptionSheet(_) => {
+                Self::EvidenceCollection
+            }
+            B::PreservationNotice(_) | B::PreservationList(_) | B::PreservationApproval(_) => {
+                Self::Preservation
+            }
+            B::SamplingNotice(_) | B::SamplingList(_) => Self::Sampling,
+            B::HearingRecord(_) => Self::Hearing,
+            B::ExpertPanelMinutes(_) => Self::ExpertPanel,
+            B::CollectiveDiscussionMinutes(_) => Self::CollectiveDiscussion,
+            B::ComplianceCheckRecord(_) => Self::ComplianceCheck,
+            B::InterviewRecord(_) => Self::Interview,
+            B::NonCooperationRecord(_) => Self::Obstruction,
+            B::ClueRegister(_) | B::ComplaintRecord(_) => Self::PhoneTipoff,
+            B::ServiceReceipt(s) => match s.method {
+                Some(M::LeaveAtPremises) => Self::ServiceLeave,
+                Some(M::PublicNotice) => Self::ServicePublicNotice,
+                _ => Self::ServiceDirect,
+            },
+            _ => Self::Other,
+        }
+    }
+}
+
 /// Coordinate reference system of a GPS reading. Chinese map SDKs return GCJ-02.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

@@ -313,8 +313,7 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
             _ => {}
         }
     }
-    let av_items = file
-        .evidence_of(r.id)
+    let av_items = super::av_items(file, r)
         .filter(|e| e.kind.counts_as_av_record())
         .count();
     match req.av {
@@ -369,8 +368,7 @@ fn service_findings(file: &CaseFile, r: &Record, av_items: usize, out: &mut Vec<
             ));
         }
         ServiceMethod::PublicNotice => {
-            let shots = file
-                .evidence_of(r.id)
+            let shots = super::av_items(file, r)
                 .filter(|e| {
                     matches!(
                         e.kind,

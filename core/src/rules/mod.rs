@@ -20,7 +20,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::clock::china_zone;
 use crate::error::{ValidationCode, ValidationError};
 use crate::model::bodies::ServiceMethod;
-use crate::model::{Case, MIN_OFFICERS, RecordBody, SignerRole, SlotSpec};
+use crate::model::{
+    Case, CaseFile, EvidenceId, EvidenceItem, MIN_OFFICERS, Record, RecordBody, RecordId,
+    SignerRole, SlotSpec,
+};
 pub use calendar::WorkCalendar;
 pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines};
 pub use findings::{Finding, Severity, Subject, completeness};
@@ -32,14 +35,32 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&china_zone()).date_naive()
 }
 
-/// Checks that `body` may be finalized in `case` at `now`: required fields filled, officers of
-/// the case with valid certificates, certificates shown where required, references to parties
-/// that exist, and the method-specific fields of a service.
+/// The evidence items that document a record: linked to it at capture, or listed by it (a
+/// service record lists the audio/video of the service).
+pub fn av_items<'a>(
+    file: &'a CaseFile,
+    r: &'a Record,
+) -> impl Iterator<Item = &'a EvidenceItem> + 'a {
+    let listed: &[EvidenceId] = match &r.body {
+        RecordBody::ServiceReceipt(s) => &s.av_evidence,
+        _ => &[],
+    };
+    file.evidence
+        .iter()
+        .filter(move |e| e.record_id == Some(r.id) || listed.contains(&e.id))
+}
+
+/// Checks that `body` (the content of record `record`, if it exists yet) may be finalized in the
+/// case file at `now`: required fields filled, officers of the case with valid certificates,
+/// certificates shown where required, references that exist, the method-specific fields and
+/// evidence of a service, and the audio/video that a non-cooperation record must have (Art. 11).
 pub fn check_finalize(
-    case: &Case,
+    file: &CaseFile,
+    record: Option<RecordId>,
     body: &RecordBody,
     now: DateTime<Utc>,
 ) -> Result<(), ValidationError> {
+    let case = &file.case;
     let req = requirement(body.kind());
     let value = body
         .to_value()
@@ -58,8 +79,49 @@ pub fn check_finalize(
     }
     check_party_refs(case, &value)?;
     check_officers(case, body, req, now)?;
-    if let RecordBody::ServiceReceipt(s) = body {
-        check_service_fields(s)?;
+    let av = |ids: &[EvidenceId]| -> Result<usize, ValidationError> {
+        for (i, id) in ids.iter().enumerate() {
+            if !file
+                .evidence_item(*id)
+                .is_some_and(|e| e.kind.counts_as_av_record())
+            {
+                return Err(ValidationError::new(
+                    format!("av_evidence[{i}]"),
+                    ValidationCode::UnknownReference,
+                ));
+            }
+        }
+        let linked = record.map_or(0, |r| {
+            file.evidence_of(r)
+                .filter(|e| e.kind.counts_as_av_record())
+                .count()
+        });
+        Ok(ids.len() + linked)
+    };
+    match body {
+        RecordBody::ServiceReceipt(s) => {
+            check_service_fields(s)?;
+            let n = av(&s.av_evidence)?;
+            // Art. 17: leave-at-premises is recorded by audio/video; a public notice by screenshots.
+            if matches!(
+                s.method,
+                Some(ServiceMethod::LeaveAtPremises | ServiceMethod::PublicNotice)
+            ) && n == 0
+            {
+                return Err(ValidationError::new(
+                    "av_evidence",
+                    ValidationCode::Required,
+                ));
+            }
+        }
+        // Art. 11: non-cooperation is recorded in words *and* on audio/video.
+        RecordBody::NonCooperationRecord(_) if av(&[])? == 0 => {
+            return Err(ValidationError::new(
+                "av_evidence",
+                ValidationCode::Required,
+            ));
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -301,7 +301,12 @@ fn av_required_kinds_and_service_methods() {
     let o =
         f.ws.add_record(case.id, RecordBody::NonCooperationRecord(obstruction))
             .unwrap();
-    f.ws.finalize_record(o.id).unwrap();
+    // Art. 11 is enforced at finalize too: no audio/video, no finalized obstruction record.
+    let err = f.ws.finalize_record(o.id).unwrap_err();
+    assert!(
+        matches!(err, crate::Error::Validation(ref v) if v.field == "av_evidence"),
+        "{err:?}"
+    );
     let minutes = Minutes {
         held_at: Some(now),
         place: "会议室".into(),
@@ -378,16 +383,21 @@ fn av_required_kinds_and_service_methods() {
     }];
     f.ws.amend_record(l.id, RecordBody::ServiceReceipt(leave), "补充见证人")
         .unwrap();
-    f.ws.finalize_record(l.id).unwrap();
+    // Art. 17: without audio/video of the service it cannot be finalized either.
+    let err = f.ws.finalize_record(l.id).unwrap_err();
+    assert!(
+        matches!(err, crate::Error::Validation(ref v) if v.field == "av_evidence"),
+        "{err:?}"
+    );
     let mut file = f.ws.case_file(case.id).unwrap();
-    let found = completeness(&file, now);
-    assert!(has(&found, "service_av_required"));
-    let roles: Vec<_> = file
-        .record(l.id)
-        .unwrap()
-        .slots
+    assert!(has(&completeness(&file, now), "service_av_required"));
+    let v = evidence(&file, Some(l.id), EvidenceKind::Video, now);
+    file.evidence.push(v);
+    assert!(!has(&completeness(&file, now), "service_av_required"));
+    let body = &file.record(l.id).unwrap().body;
+    let roles: Vec<_> = crate::rules::slots_for(&file.case, body)
         .iter()
-        .map(|s| s.spec.role.unwrap())
+        .map(|s| s.role.unwrap())
         .collect();
     assert_eq!(
         roles,
@@ -397,9 +407,6 @@ fn av_required_kinds_and_service_methods() {
             SignerRole::Witness
         ]
     );
-    let v = evidence(&file, Some(l.id), EvidenceKind::Video, now);
-    file.evidence.push(v);
-    assert!(!has(&completeness(&file, now), "service_av_required"));
 
     // Public notice: the reason other methods failed, the medium, and screenshots.
     let public = ServiceRecord {
@@ -414,7 +421,6 @@ fn av_required_kinds_and_service_methods() {
     let p =
         f.ws.add_record(case.id, RecordBody::ServiceReceipt(public))
             .unwrap();
-    f.ws.finalize_record(p.id).unwrap();
     let mut file = f.ws.case_file(case.id).unwrap();
     assert!(has(
         &completeness(&file, now),

@@ -27,7 +27,7 @@ use parking_lot::Mutex;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
 
-pub use queries::{CaseSummary, RecordVersion};
+pub use queries::{CaseSummary, EvidenceRow, RecordVersion};
 pub use schema::{MIGRATIONS, SCHEMA_VERSION};
 
 use crate::error::{Error, Result};
@@ -197,6 +197,49 @@ impl Store {
         })
     }
 
+    /// Appends several events of `key`'s chain in one transaction: all are committed, or none.
+    /// `build` returns them in order; each is sealed and projected before the next is built on.
+    pub fn append_all(
+        &self,
+        key: &DeviceKey,
+        at: RecordedAt,
+        build: impl FnOnce(&Transaction<'_>) -> Result<Vec<Event>>,
+    ) -> Result<Vec<Appended>> {
+        let mut writer = self.writer.lock();
+        let Writer { conn, heads } = &mut *writer;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let events = build(&tx)?;
+        let device = key.device_id();
+        let mut head = match heads.get(&device) {
+            Some(head) => *head,
+            None => chain_head(&tx, device)?,
+        };
+        let mut out = Vec::with_capacity(events.len());
+        for event in &events {
+            let (stored, header) = journal::seal_with_header(
+                key,
+                head,
+                at.clone(),
+                event.kind(),
+                event.case_id(),
+                event.to_bytes()?,
+            )?;
+            let pos = insert_event(&tx, &stored, &header)?;
+            projection::apply(&tx, pos, &header, event)?;
+            head = ChainHead {
+                next_seq: stored.seq + 1,
+                prev: stored.event_hash,
+            };
+            out.push(Appended {
+                stored: StoredEvent { pos, ..stored },
+                header,
+            });
+        }
+        tx.commit().map_err(|e| Error::from(e).normalise())?;
+        heads.insert(device, head);
+        Ok(out)
+    }
+
     /// Every stored event in storage order.
     pub fn journal(&self) -> Result<Vec<StoredEvent>> {
         self.read(|c| queries::journal_rows(c, None))
@@ -322,6 +365,6 @@ fn copy_trusted_devices(from: &Connection, to: &Transaction<'_>) -> Result<()> {
 }
 
 pub(crate) use queries::{
-    case_file, cases as queries_cases, journal_rows, load_case, load_record, load_records,
-    record_versions, resolve_prefix, trusted_keys,
+    case_evidence, case_file, cases as queries_cases, evidence, journal_rows, load_case,
+    load_record, load_records, record_versions, resolve_prefix, trusted_keys,
 };

@@ -11,6 +11,7 @@ use rusqlite::{Transaction, params};
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::journal::{EventHeader, Hash};
+use crate::model::{SlotEntry, SlotOutcome};
 
 /// The one spelling of a time in the database.
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
@@ -124,6 +125,54 @@ pub(crate) fn apply(
                 params![e.record_id.to_string(), e.reason],
             )?)?;
         }
+        Event::EvidenceCaptured(e) => {
+            let details = serde_json::json!({
+                "exif": e.exif,
+                "claimed_kind": e.claimed_kind,
+                "original_name": e.original_name,
+                "watermark": e.watermark,
+            });
+            insert_evidence(tx, &e.item, &details, pos)?;
+        }
+        Event::SlotSigned(e) => {
+            insert_evidence(
+                tx,
+                &e.signature,
+                &serde_json::json!({"signature_for": e.slot_id}),
+                pos,
+            )?;
+            let mark = crate::model::SignatureMark {
+                strokes_sha256: e.signature.original.sha256,
+                image_sha256: e
+                    .signature
+                    .derivative
+                    .as_ref()
+                    .map(|d| d.sha256)
+                    .unwrap_or_default(),
+                evidence_id: e.signature.id,
+            };
+            push_slot_outcome(
+                tx,
+                e.slot_id,
+                header,
+                SlotOutcome::Signed {
+                    mark,
+                    content_hash: e.content_hash,
+                    affirmation: e.affirmation.clone(),
+                },
+            )?;
+        }
+        Event::SlotRefused(e) => {
+            if let Some(w) = &e.witness_signature {
+                insert_evidence(tx, w, &serde_json::json!({"witness_for": e.slot_id}), pos)?;
+            }
+            push_slot_outcome(
+                tx,
+                e.slot_id,
+                header,
+                SlotOutcome::Refused(Box::new(e.refusal.clone())),
+            )?;
+        }
         Event::OverrideApproved(e) => {
             tx.execute(
                 "INSERT INTO overrides (pos, case_id, at, findings, reason, approval_record)
@@ -140,6 +189,52 @@ pub(crate) fn apply(
         }
     }
     Ok(())
+}
+
+fn insert_evidence(
+    tx: &Transaction<'_>,
+    item: &crate::model::EvidenceItem,
+    details: &serde_json::Value,
+    pos: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO evidence (evidence_id, case_id, record_id, kind, captured_at, item, details, pos)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        item.id.to_string(),
+        item.case_id.to_string(),
+        item.record_id.map(|r| r.to_string()),
+        item.kind.as_str(),
+        ts(item.captured_at),
+        serde_json::to_string(item)?,
+        details.to_string(),
+        pos,
+    ])?;
+    Ok(())
+}
+
+/// Appends an outcome to a slot's history (a slot keeps every outcome: refused, then signed).
+fn push_slot_outcome(
+    tx: &Transaction<'_>,
+    slot: crate::model::SlotId,
+    header: &EventHeader,
+    outcome: SlotOutcome,
+) -> Result<()> {
+    let history: String = tx.query_row(
+        "SELECT history FROM signature_slots WHERE slot_id = ?1",
+        params![slot.to_string()],
+        |r| r.get(0),
+    )?;
+    let mut entries: Vec<SlotEntry> = serde_json::from_str(&history)?;
+    entries.push(SlotEntry {
+        at: header.at.utc,
+        outcome,
+    });
+    changed(tx.execute(
+        "UPDATE signature_slots SET history = ?2 WHERE slot_id = ?1",
+        params![slot.to_string(), serde_json::to_string(&entries)?],
+    )?)
 }
 
 #[allow(clippy::too_many_arguments)]

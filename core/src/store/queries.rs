@@ -11,9 +11,9 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::journal::{Hash, StoredEvent, TrustedKeys};
 use crate::model::{
-    Case, CaseDraft, CaseFile, CaseId, CaseStage, CaseStatus, DeviceId, FindingKey, Override,
-    Record, RecordBody, RecordId, RecordKind, RecordStatus, SignatureSlot, SlotEntry, SlotId,
-    SlotSpec, StatusChange,
+    Case, CaseDraft, CaseFile, CaseId, CaseStage, CaseStatus, DeviceId, EvidenceId, EvidenceItem,
+    FindingKey, Override, Record, RecordBody, RecordId, RecordKind, RecordStatus, SignatureSlot,
+    SlotEntry, SlotId, SlotSpec, StatusChange,
 };
 
 fn corrupt(what: &str) -> Error {
@@ -465,12 +465,64 @@ pub(crate) fn overrides(conn: &Connection, case: CaseId) -> Result<Vec<Override>
         .collect()
 }
 
+/// An evidence item with the details of its capture.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRow {
+    /// The item.
+    pub item: EvidenceItem,
+    /// EXIF summary, watermark outcome, original name.
+    pub details: serde_json::Value,
+}
+
+fn evidence_rows(conn: &Connection, sql: &str, param: String) -> Result<Vec<EvidenceRow>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt
+        .query_map(params![param], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(item, details)| {
+            Ok(EvidenceRow {
+                item: serde_json::from_str(&item).map_err(|_| corrupt("evidence"))?,
+                details: serde_json::from_str(&details).map_err(|_| corrupt("evidence details"))?,
+            })
+        })
+        .collect()
+}
+
+/// The evidence of a case, oldest first.
+pub(crate) fn case_evidence(conn: &Connection, case: CaseId) -> Result<Vec<EvidenceRow>> {
+    evidence_rows(
+        conn,
+        "SELECT item, details FROM evidence WHERE case_id = ?1 ORDER BY pos",
+        case.to_string(),
+    )
+}
+
+/// One evidence item.
+pub(crate) fn evidence(conn: &Connection, id: EvidenceId) -> Result<EvidenceRow> {
+    evidence_rows(
+        conn,
+        "SELECT item, details FROM evidence WHERE evidence_id = ?1",
+        id.to_string(),
+    )?
+    .pop()
+    .ok_or_else(|| Error::NotFound {
+        what: "evidence",
+        id: id.to_string(),
+    })
+}
+
 /// The whole case file the rules look at.
 pub(crate) fn case_file(conn: &Connection, case: CaseId) -> Result<CaseFile> {
     Ok(CaseFile {
         case: load_case(conn, case)?,
         records: load_records(conn, case)?,
-        evidence: Vec::new(),
+        evidence: case_evidence(conn, case)?
+            .into_iter()
+            .map(|r| r.item)
+            .collect(),
         status_changes: status_changes(conn, case)?,
         overrides: overrides(conn, case)?,
         uploads: Default::default(),

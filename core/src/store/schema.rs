@@ -17,6 +17,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "002_overrides",
         include_str!("../../migrations/002_overrides.sql"),
     ),
+    (
+        "003_evidence",
+        include_str!("../../migrations/003_evidence.sql"),
+    ),
 ];
 
 /// The schema version this code writes.

@@ -13,6 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use parking_lot::RwLock;
+
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{OptionalExtension, params};
 
@@ -24,6 +26,7 @@ use crate::events::{
 };
 use crate::identity::{DeviceKey, FileVault, KeyVault};
 use crate::journal::{ALG_ED25519, VerifyReport, verify};
+use crate::media::{Fonts, MediaStore};
 use crate::model::validate::{LONG_TEXT, free_text};
 use crate::model::{
     Case, CaseDraft, CaseId, CaseStatus, DeviceId, Record, RecordBody, RecordId, RecordStatus,
@@ -44,6 +47,8 @@ pub struct Workspace {
     key: DeviceKey,
     clock: Arc<dyn Clock>,
     vault: Arc<dyn KeyVault>,
+    media: MediaStore,
+    fonts: RwLock<Fonts>,
 }
 
 impl std::fmt::Debug for Workspace {
@@ -84,12 +89,25 @@ impl Workspace {
             })
             .transpose()?;
         let key = DeviceKey::load_or_create(vault.as_ref(), expected.as_ref())?;
+        let name_key = crate::identity::load_or_create_secret(
+            vault.as_ref(),
+            crate::identity::MEDIA_NAME_KEY,
+        )?;
+        let (media, quarantined) = MediaStore::open(&home.join(MEDIA_DIR), name_key)?;
+        if quarantined > 0 {
+            tracing::warn!(
+                files = quarantined,
+                "moved leftover temporary media files to quarantine"
+            );
+        }
         let ws = Self {
             home,
             store,
             key,
             clock,
             vault,
+            media,
+            fonts: RwLock::new(Fonts::default()),
         };
         if expected.is_none() {
             ws.write_genesis()?;
@@ -139,6 +157,11 @@ impl Workspace {
     /// The underlying store (for tooling and tests).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The media store.
+    pub fn media(&self) -> &MediaStore {
+        &self.media
     }
 
     /// The host's key vault.
@@ -302,16 +325,16 @@ impl Workspace {
         let now = at.utc;
         self.store.append(&self.key, at, |tx| {
             let record = store::load_record(tx, id)?;
-            let case = store::load_case(tx, record.case_id)?;
-            writable(&case)?;
+            let file = store::case_file(tx, record.case_id)?;
+            writable(&file.case)?;
             self.owned(&record)?;
             if record.status != RecordStatus::Draft {
                 return Err(Error::InvalidState {
                     reason: "record_not_draft",
                 });
             }
-            rules::check_finalize(&case, &record.body, now)?;
-            let slots = rules::slots_for(&case, &record.body)
+            rules::check_finalize(&file, Some(id), &record.body, now)?;
+            let slots = rules::slots_for(&file.case, &record.body)
                 .into_iter()
                 .map(|spec| NewSlot {
                     slot_id: SlotId::new(),
@@ -423,8 +446,12 @@ fn check_references(case: &Case, body: &RecordBody) -> Result<()> {
     Ok(())
 }
 
+mod evidence;
+mod field;
 mod rules_api;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use evidence::{CaptureRequest, Captured, MAX_PHOTO_BYTES};
+pub use field::{RefusalRequest, ServeRequest, SignRequest, WitnessInput};
 pub use rules_api::DueItem;

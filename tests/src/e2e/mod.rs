@@ -1,3 +1,5 @@
 //! End-to-end scenarios.
 
 mod crash;
+mod field;
+mod media;
