@@ -326,6 +326,9 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     } else {
         crate::journal::print_report(out, &report);
     }
+    // 8. Back at the bureau: the back office receives everything, verifiably.
+    out.say("");
+    let synced = backoffice_act(out, &home, &ws, &certs, case.id, &mut step)?;
     out.say("");
     out.say(out.ta(
         "demo-explore",
@@ -342,11 +345,141 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             "journal": report,
         }))?;
     }
-    Ok(if report.is_sound() {
+    Ok(if report.is_sound() && synced {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Prints one numbered step of the demo.
+type Step<'a> = dyn FnMut(&str, &[(&str, &str)]) + 'a;
+
+/// The demo's last act: a back office on loopback, the device enrolled with a one-time code,
+/// a sync with a progress bar, the signed receipts, a decision pulled back, and the case as
+/// the bureau sees it. Returns whether everything was acknowledged.
+fn backoffice_act(
+    out: &Out,
+    home: &std::path::Path,
+    ws: &Workspace,
+    certs: &[String],
+    case: CaseId,
+    step: &mut Step<'_>,
+) -> anyhow::Result<bool> {
+    use std::sync::Arc;
+
+    use casetrail_core::clock::SystemClock;
+    use casetrail_core::sync::{EnrolOptions, SyncOptions};
+    use casetrail_server::{SqliteStorage, Storage};
+
+    let data = home.with_file_name(format!(
+        "{}-backoffice",
+        home.file_name()
+            .map_or("casetrail".into(), |n| n.to_string_lossy())
+    ));
+    let rt = crate::sync::runtime()?;
+    let storage = Arc::new(SqliteStorage::open_for_serving(
+        &data,
+        Arc::new(SystemClock::new()),
+    )?);
+    let running = rt.block_on(casetrail_server::start(
+        storage.clone(),
+        "127.0.0.1:0".parse()?,
+        None,
+        None,
+    ))?;
+    let url = running.url(false);
+    step(
+        "demo-backoffice",
+        &[("url", &url), ("data", &data.display().to_string())],
+    );
+    let code = storage.issue_enrol_code(&certs[0], 1)?;
+    rt.block_on(ws.enrol(&EnrolOptions {
+        url: url.clone(),
+        code: code.clone(),
+        ca_pem: None,
+    }))?;
+    step("demo-enrolled", &[("code", &code), ("officer", &certs[0])]);
+    let opts = SyncOptions::default();
+    let first = crate::sync::run_once(out, &rt, ws, &opts)?;
+    crate::sync::print_report(out, &first.report, &first.status);
+    if let Some(e) = &first.error {
+        out.error(&anyhow::Error::new(crate::sync::clone_error(e)));
+    }
+    if let Some((size, _, note)) = ws.held_checkpoint()? {
+        step("demo-synced", &[("size", &size.to_string())]);
+        for line in note.lines() {
+            out.say(format!("　　{line}"));
+        }
+    }
+    // A leader at the bureau assigns the case; the phone pulls the signed decision.
+    storage.assign(case, certs.to_vec(), "")?;
+    let second = crate::sync::run_once(out, &rt, ws, &opts)?;
+    step(
+        "demo-pulled",
+        &[
+            ("count", &second.report.pulled.to_string()),
+            ("officers", &certs.join(list_sep(out))),
+        ],
+    );
+    out.say("");
+    print_backoffice_cases(out, &storage.cases(Utc::now())?);
+    rt.block_on(running.stop())?;
+    Ok(first.complete() && second.complete())
+}
+
+/// The cases as the back office sees them.
+pub fn print_backoffice_cases(out: &Out, cases: &[casetrail_core::sync::wire::BackofficeCase]) {
+    out.say(out.t("demo-backoffice-view"));
+    for c in cases {
+        out.say(out.ta(
+            "backoffice-case",
+            &[
+                ("no", &c.case_no),
+                ("title", &c.title),
+                ("status", &out.t(&format!("status-{}", c.status))),
+            ],
+        ));
+        let pending = c
+            .records
+            .iter()
+            .filter(|r| r["media_pending"].as_bool() == Some(true))
+            .count();
+        out.say(out.ta(
+            "backoffice-case-records",
+            &[
+                ("records", &c.records.len().to_string()),
+                ("pending", &pending.to_string()),
+                ("evidence", &c.evidence.len().to_string()),
+                ("missing", &c.media_pending.to_string()),
+            ],
+        ));
+        out.say(out.ta(
+            "backoffice-case-findings",
+            &[
+                ("blocking", &c.blocking.to_string()),
+                ("total", &c.findings.len().to_string()),
+            ],
+        ));
+        for d in &c.decisions {
+            out.say(out.ta(
+                "backoffice-case-decision",
+                &[
+                    (
+                        "subject",
+                        &out.t(&format!("decision-{}", d["subject"].as_str().unwrap_or(""))),
+                    ),
+                    ("by", d["decided_by"].as_str().unwrap_or("")),
+                ],
+            ));
+        }
+        if !c.flags.is_empty() {
+            out.say(out.ta(
+                "backoffice-case-flags",
+                &[("count", &c.flags.len().to_string())],
+            ));
+        }
+    }
 }
 
 fn list_sep(out: &Out) -> &'static str {

@@ -3,7 +3,8 @@
 //!
 //! Output is Chinese by default (`--lang en` for English); every reading command takes `--json`
 //! for scripts. Exit codes: 0 success, 1 failure or an unsound journal, 2 usage error, 3 a case
-//! with blocking findings (`case check`).
+//! with blocking findings (`case check`), 4 evidence kept without a watermark (`evidence add`),
+//! 5 a sync that left something pending or wedged.
 
 // A command-line program's job is to print.
 #![allow(clippy::print_stdout)]
@@ -16,6 +17,8 @@ mod journal;
 mod output;
 mod records;
 mod rules;
+mod server;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,6 +80,13 @@ enum Command {
     },
     /// Print what the regulation requires of each kind of record (a table to review).
     Rules,
+    /// Enrol this device with a back office using a one-time code.
+    Enrol(sync::EnrolArgs),
+    /// Deliver everything queued to the back office (exit 0 only when all was acknowledged).
+    Sync(sync::SyncArgs),
+    /// The back office: run it, issue enrolment codes, revoke devices, approve, list cases.
+    #[command(subcommand)]
+    Server(server::ServerCommand),
     /// Run a realistic site visit end to end in a new workspace and show the result.
     Demo,
 }
@@ -105,6 +115,9 @@ fn main() -> ExitCode {
             out.say(casetrail_core::rules::requirements::markdown(out.lang));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Enrol(a) => sync::enrol(&out, &home.unwrap_or_else(default_home), a),
+        Command::Sync(a) => sync::sync(&out, &home.unwrap_or_else(default_home), a),
+        Command::Server(cmd) => server::run(&out, cmd),
         Command::Demo => demo::run(&out, home),
     };
     match result {

@@ -22,18 +22,7 @@ fn subject_json(s: &Subject) -> Value {
 }
 
 pub fn finding_json(out: &Out, f: &Finding) -> Value {
-    json!({
-        "code": f.code,
-        "severity": f.severity,
-        "subject": subject_json(&f.subject),
-        "key": format!("{}@{}", f.key().code, f.key().subject),
-        "detail": f.detail,
-        "message": f.message(out.lang),
-        "remedy": f.remedy(out.lang),
-        "cite": f.cite.iter().map(|c| c.render(out.lang)).collect::<Vec<_>>(),
-        "overridden": f.overridden,
-        "blocks": f.blocks(),
-    })
+    f.to_json(out.lang)
 }
 
 /// Prints the completeness report of a case; exit 3 when something blocks.

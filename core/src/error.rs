@@ -186,6 +186,14 @@ pub enum Error {
     /// Stored JSON could not be read back.
     #[error("encoding: {0}")]
     Encoding(#[from] serde_json::Error),
+
+    /// Events offered by another chain were refused; nothing was stored.
+    #[error("refused: {0}")]
+    Refused(#[from] crate::store::ImportRefusal),
+
+    /// Sync with the back office did not complete; what was acknowledged is kept.
+    #[error("sync: {0}")]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 impl Error {
@@ -205,6 +213,8 @@ impl Error {
             Error::Database(_) => "storage",
             Error::Io(_) => "io",
             Error::Encoding(_) => "encoding",
+            Error::Refused(_) => "refused",
+            Error::Sync(e) => e.code(),
         }
     }
 

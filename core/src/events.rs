@@ -8,14 +8,15 @@
 //! Adding a kind: add a struct, list it in `events!`, teach `store::projection::apply` what it
 //! changes. Never change the meaning of an existing kind: old events must read the same forever.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::error::Result;
 use crate::journal::Hash;
 use crate::model::{
-    CaseDraft, CaseId, CaseStatus, EvidenceItem, EvidenceKind, FindingKey, RecordId, RecordKind,
-    SlotId, SlotSpec,
+    BackofficeDecision, CaseDraft, CaseId, CaseStatus, DeviceId, EvidenceItem, EvidenceKind,
+    FindingKey, RecordId, RecordKind, SlotId, SlotSpec,
 };
 
 /// First event of every chain: the device announces its key.
@@ -209,6 +210,52 @@ pub struct SlotRefused {
     pub witness_signature: Option<EvidenceItem>,
 }
 
+/// The back office decided on a case: a leader's approval or a legal review opinion, entered at
+/// the bureau and signed by the back office's chain. Honoured only from a back-office chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackofficeDecided {
+    /// The case.
+    pub case_id: CaseId,
+    /// The decision.
+    pub decision: BackofficeDecision,
+}
+
+/// The back office assigned a case to officers (certificate numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseAssigned {
+    /// The case.
+    pub case_id: CaseId,
+    /// 案号, so the phone can show the assignment before it holds the case.
+    pub case_no: String,
+    /// 案件名称.
+    pub title: String,
+    /// The officers' certificate numbers.
+    pub officers: Vec<String>,
+    /// 备注.
+    pub note: String,
+}
+
+/// The back office revoked a device key (a lost or stolen phone): events that device signs at or
+/// after `effective_at` are flagged `signed_after_revocation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceRevoked {
+    /// The device.
+    pub device_id: DeviceId,
+    /// From when its signatures are no longer trusted.
+    pub effective_at: DateTime<Utc>,
+    /// Why.
+    pub reason: String,
+}
+
+/// The device compared its clock with the back office's during a sync (DESIGN "Time").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClockSkewObserved {
+    /// The server's time, from its signed answer.
+    pub server_time: DateTime<Utc>,
+    /// Device time minus server time, milliseconds (positive: the phone is ahead).
+    pub skew_ms: i64,
+}
+
 macro_rules! events {
     ($($variant:ident = $kind:literal),+ $(,)?) => {
         /// Any domain event.
@@ -261,6 +308,10 @@ events! {
     EvidenceCaptured = "evidence.captured",
     SlotSigned = "slot.signed",
     SlotRefused = "slot.refused",
+    BackofficeDecided = "backoffice.decided",
+    CaseAssigned = "backoffice.case_assigned",
+    DeviceRevoked = "backoffice.device_revoked",
+    ClockSkewObserved = "device.clock_skew",
 }
 
 impl Event {
@@ -278,7 +329,18 @@ impl Event {
             Event::EvidenceCaptured(e) => Some(e.item.case_id),
             Event::SlotSigned(e) => Some(e.case_id),
             Event::SlotRefused(e) => Some(e.case_id),
+            Event::BackofficeDecided(e) => Some(e.case_id),
+            Event::CaseAssigned(e) => Some(e.case_id),
+            Event::DeviceRevoked(_) | Event::ClockSkewObserved(_) => None,
         }
+    }
+
+    /// Whether only a back-office chain may issue this event.
+    pub fn is_backoffice(&self) -> bool {
+        matches!(
+            self,
+            Event::BackofficeDecided(_) | Event::CaseAssigned(_) | Event::DeviceRevoked(_)
+        )
     }
 }
 

@@ -169,6 +169,14 @@ pub fn describe_error(lang: Lang, err: &crate::Error) -> String {
             )
         }
         Error::StorageFull => return class,
+        Error::Sync(crate::sync::SyncError::Rejected { code, .. }) => {
+            let id = format!("server-code-{code}");
+            if has_message(lang, &id) {
+                tr(lang, &id)
+            } else {
+                code.clone()
+            }
+        }
         other => other.to_string(),
     };
     format!("{class}{sep}{detail}")

@@ -20,6 +20,7 @@ pub mod model;
 pub mod rules;
 pub mod sample;
 pub mod store;
+pub mod sync;
 pub mod workspace;
 
 pub use error::{Error, Result, ValidationCode, ValidationError};

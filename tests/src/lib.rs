@@ -4,6 +4,8 @@
 //! One test binary (every scenario is a module of `e2e`), so the suite links once. Helpers for
 //! child processes and seeded randomness live in `support`.
 
+pub mod backoffice;
+pub mod fault_proxy;
 pub mod support;
 
 #[cfg(test)]

@@ -49,6 +49,60 @@ pub struct Override {
     pub at: DateTime<Utc>,
 }
 
+/// What a back-office decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionSubject {
+    /// 立案审批 (Art. 6).
+    CaseInitiation,
+    /// 紧急情况先行调查后的补办审批 (Art. 6).
+    EmergencySupplement,
+    /// 法制审核 (Art. 14; 行政处罚法 §58).
+    LegalReview,
+    /// 处罚决定审批 (Art. 14).
+    PenaltyDecision,
+}
+
+impl DecisionSubject {
+    /// Stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionSubject::CaseInitiation => "case_initiation",
+            DecisionSubject::EmergencySupplement => "emergency_supplement",
+            DecisionSubject::LegalReview => "legal_review",
+            DecisionSubject::PenaltyDecision => "penalty_decision",
+        }
+    }
+
+    /// Parses a stable code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            Self::CaseInitiation,
+            Self::EmergencySupplement,
+            Self::LegalReview,
+            Self::PenaltyDecision,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == code)
+    }
+}
+
+/// A decision entered at the back office and signed by its chain (a leader's approval, a legal
+/// review opinion), pulled to the phone by sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackofficeDecision {
+    /// What it decides.
+    pub subject: DecisionSubject,
+    /// 同意 / 不同意 / 退回.
+    pub result: super::bodies::ApprovalResult,
+    /// Who decided (name and title).
+    pub decided_by: String,
+    /// 意见.
+    pub opinion: String,
+    /// When decided.
+    pub decided_at: DateTime<Utc>,
+}
+
 /// Everything the rules need to know about one case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseFile {
@@ -64,9 +118,18 @@ pub struct CaseFile {
     pub overrides: Vec<Override>,
     /// When the back office acknowledged each evidence item's file (media receipts).
     pub uploads: BTreeMap<EvidenceId, DateTime<Utc>>,
+    /// Decisions the back office signed for this case, oldest first.
+    pub backoffice: Vec<BackofficeDecision>,
 }
 
 impl CaseFile {
+    /// Whether the back office approved `subject` for this case.
+    pub fn backoffice_approved(&self, subject: DecisionSubject) -> bool {
+        self.backoffice
+            .iter()
+            .any(|d| d.subject == subject && d.result == super::bodies::ApprovalResult::Approved)
+    }
+
     /// Records that count: not void.
     pub fn live_records(&self) -> impl Iterator<Item = &Record> {
         self.records

@@ -21,7 +21,9 @@ pub use case::{
     Case, CaseDraft, CaseSource, CaseStage, CaseStatus, LegalBasis, MIN_OFFICERS, Procedure,
     ViolationType,
 };
-pub use case_file::{CaseFile, FindingKey, Override, StatusChange};
+pub use case_file::{
+    BackofficeDecision, CaseFile, DecisionSubject, FindingKey, Override, StatusChange,
+};
 pub use evidence::{
     Crs, EvidenceItem, EvidenceKind, LegalCategory, LocationReading, RecordedActivity, StoredFile,
 };

@@ -19,8 +19,8 @@ use super::{check_officers, is_filled, service_method_fields};
 use crate::i18n::{Lang, arg, tr_args};
 use crate::model::bodies::{ApprovalResult, ServiceMethod};
 use crate::model::{
-    CaseFile, CaseStatus, EvidenceId, EvidenceKind, FindingKey, Procedure, Record, RecordBody,
-    RecordId, RecordKind, RecordStatus, SlotId, SlotOutcome,
+    CaseFile, CaseStatus, DecisionSubject, EvidenceId, EvidenceKind, FindingKey, Procedure, Record,
+    RecordBody, RecordId, RecordKind, RecordStatus, SlotId, SlotOutcome,
 };
 
 /// How much a finding matters.
@@ -157,6 +157,24 @@ impl Finding {
             &format!("finding-{}-fix", self.code),
             &self.args(lang),
         )
+    }
+
+    /// The finding as JSON for readers in `lang`: codes for machines, words for people (the
+    /// phone's `case check --json` and the back office's case view use the same shape).
+    pub fn to_json(&self, lang: Lang) -> serde_json::Value {
+        let key = self.key();
+        serde_json::json!({
+            "code": self.code,
+            "severity": self.severity,
+            "subject": serde_json::to_value(self.subject).unwrap_or(serde_json::Value::Null),
+            "key": format!("{}@{}", key.code, key.subject),
+            "detail": self.detail,
+            "message": self.message(lang),
+            "remedy": self.remedy(lang),
+            "cite": self.cite.iter().map(|c| c.render(lang)).collect::<Vec<_>>(),
+            "overridden": self.overridden,
+            "blocks": self.blocks(),
+        })
     }
 
     /// The citations, joined, in `lang`.
@@ -432,12 +450,14 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     };
 
     // 程序启动 (Art. 6): an approved initiation form once filed; emergency start approved later.
-    let initiation_ok = file
-        .finalized_of(K::CaseInitiationApproval)
-        .any(|r| match &r.body {
-            RecordBody::CaseInitiationApproval(b) => approved(b.leader_approval.as_ref()),
-            _ => false,
-        });
+    // An approval signed at the back office counts as much as the paper form photographed.
+    let initiation_ok = file.backoffice_approved(DecisionSubject::CaseInitiation)
+        || file
+            .finalized_of(K::CaseInitiationApproval)
+            .any(|r| match &r.body {
+                RecordBody::CaseInitiationApproval(b) => approved(b.leader_approval.as_ref()),
+                _ => false,
+            });
     if filed && general && !initiation_ok {
         add(
             out,
@@ -447,7 +467,12 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
         );
     }
     if case.info.is_major && filed {
-        let reviewed = file.finalized_of(K::LegalReviewOpinion).next().is_some()
+        // A review happened whatever its conclusion; the conclusion is the leaders' to weigh.
+        let reviewed = file
+            .backoffice
+            .iter()
+            .any(|d| d.subject == DecisionSubject::LegalReview)
+            || file.finalized_of(K::LegalReviewOpinion).next().is_some()
             || file
                 .finalized_of(K::CaseInitiationApproval)
                 .any(|r| match &r.body {
@@ -465,6 +490,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     }
     if case.info.emergency_start {
         let supplemented = initiation_ok
+            || file.backoffice_approved(DecisionSubject::EmergencySupplement)
             || file
                 .finalized_of(K::EmergencyStartRecord)
                 .any(|r| match &r.body {
@@ -535,7 +561,10 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
                 &[law(PenaltyLaw, 44), law(PenaltyLaw, 62)],
             );
         }
-        if !(file.has(K::PenaltyDecisionApproval) || file.has(K::LeaderApproval)) {
+        if !(file.has(K::PenaltyDecisionApproval)
+            || file.has(K::LeaderApproval)
+            || file.backoffice_approved(DecisionSubject::PenaltyDecision))
+        {
             add(out, "leader_approval_missing", Blocking, &[measures(14)]);
         }
         if case.info.is_major && !file.has(K::CollectiveDiscussionMinutes) {

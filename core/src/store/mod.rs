@@ -16,6 +16,7 @@
 //! Nothing here deletes or edits evidence: triggers refuse `UPDATE`/`DELETE` on the journal and
 //! on record versions, and no API issues them. A database that will not open is never deleted.
 
+mod import;
 mod projection;
 mod queries;
 mod schema;
@@ -27,6 +28,8 @@ use parking_lot::Mutex;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
 
+pub use import::{ImportRefusal, Imported};
+pub(crate) use projection::ts as projection_ts;
 pub use queries::{CaseSummary, EvidenceRow, RecordVersion};
 pub use schema::{MIGRATIONS, SCHEMA_VERSION};
 
@@ -165,36 +168,12 @@ impl Store {
         build: impl FnOnce(&Transaction<'_>) -> Result<Event>,
     ) -> Result<Appended> {
         let mut writer = self.writer.lock();
-        let Writer { conn, heads } = &mut *writer;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let event = build(&tx)?;
-        let device = key.device_id();
-        let head = match heads.get(&device) {
-            Some(head) => *head,
-            None => chain_head(&tx, device)?,
-        };
-        let (stored, header) = journal::seal_with_header(
-            key,
-            head,
-            at,
-            event.kind(),
-            event.case_id(),
-            event.to_bytes()?,
-        )?;
-        let pos = insert_event(&tx, &stored, &header)?;
-        projection::apply(&tx, pos, &header, &event)?;
-        tx.commit().map_err(|e| Error::from(e).normalise())?;
-        heads.insert(
-            device,
-            ChainHead {
-                next_seq: stored.seq + 1,
-                prev: stored.event_hash,
-            },
-        );
-        Ok(Appended {
-            stored: StoredEvent { pos, ..stored },
-            header,
-        })
+        let result = append_locked(&mut writer, key, at, build);
+        if result.is_err() {
+            // Another process may have extended this chain (a back-office tool): re-read it.
+            writer.heads.remove(&key.device_id());
+        }
+        result
     }
 
     /// Appends several events of `key`'s chain in one transaction: all are committed, or none.
@@ -206,38 +185,11 @@ impl Store {
         build: impl FnOnce(&Transaction<'_>) -> Result<Vec<Event>>,
     ) -> Result<Vec<Appended>> {
         let mut writer = self.writer.lock();
-        let Writer { conn, heads } = &mut *writer;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let events = build(&tx)?;
-        let device = key.device_id();
-        let mut head = match heads.get(&device) {
-            Some(head) => *head,
-            None => chain_head(&tx, device)?,
-        };
-        let mut out = Vec::with_capacity(events.len());
-        for event in &events {
-            let (stored, header) = journal::seal_with_header(
-                key,
-                head,
-                at.clone(),
-                event.kind(),
-                event.case_id(),
-                event.to_bytes()?,
-            )?;
-            let pos = insert_event(&tx, &stored, &header)?;
-            projection::apply(&tx, pos, &header, event)?;
-            head = ChainHead {
-                next_seq: stored.seq + 1,
-                prev: stored.event_hash,
-            };
-            out.push(Appended {
-                stored: StoredEvent { pos, ..stored },
-                header,
-            });
+        let result = append_all_locked(&mut writer, key, at, build);
+        if result.is_err() {
+            writer.heads.remove(&key.device_id());
         }
-        tx.commit().map_err(|e| Error::from(e).normalise())?;
-        heads.insert(device, head);
-        Ok(out)
+        result
     }
 
     /// Every stored event in storage order.
@@ -282,6 +234,84 @@ impl Store {
         writer.heads.clear();
         f(&mut writer.conn)
     }
+}
+
+fn append_locked(
+    writer: &mut Writer,
+    key: &DeviceKey,
+    at: RecordedAt,
+    build: impl FnOnce(&Transaction<'_>) -> Result<Event>,
+) -> Result<Appended> {
+    let Writer { conn, heads } = writer;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let event = build(&tx)?;
+    let device = key.device_id();
+    let head = match heads.get(&device) {
+        Some(head) => *head,
+        None => chain_head(&tx, device)?,
+    };
+    let (stored, header) = journal::seal_with_header(
+        key,
+        head,
+        at,
+        event.kind(),
+        event.case_id(),
+        event.to_bytes()?,
+    )?;
+    let pos = insert_event(&tx, &stored, &header)?;
+    projection::apply(&tx, pos, &header, &event)?;
+    tx.commit().map_err(|e| Error::from(e).normalise())?;
+    heads.insert(
+        device,
+        ChainHead {
+            next_seq: stored.seq + 1,
+            prev: stored.event_hash,
+        },
+    );
+    Ok(Appended {
+        stored: StoredEvent { pos, ..stored },
+        header,
+    })
+}
+
+fn append_all_locked(
+    writer: &mut Writer,
+    key: &DeviceKey,
+    at: RecordedAt,
+    build: impl FnOnce(&Transaction<'_>) -> Result<Vec<Event>>,
+) -> Result<Vec<Appended>> {
+    let Writer { conn, heads } = writer;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let events = build(&tx)?;
+    let device = key.device_id();
+    let mut head = match heads.get(&device) {
+        Some(head) => *head,
+        None => chain_head(&tx, device)?,
+    };
+    let mut out = Vec::with_capacity(events.len());
+    for event in &events {
+        let (stored, header) = journal::seal_with_header(
+            key,
+            head,
+            at.clone(),
+            event.kind(),
+            event.case_id(),
+            event.to_bytes()?,
+        )?;
+        let pos = insert_event(&tx, &stored, &header)?;
+        projection::apply(&tx, pos, &header, event)?;
+        head = ChainHead {
+            next_seq: stored.seq + 1,
+            prev: stored.event_hash,
+        };
+        out.push(Appended {
+            stored: StoredEvent { pos, ..stored },
+            header,
+        });
+    }
+    tx.commit().map_err(|e| Error::from(e).normalise())?;
+    heads.insert(device, head);
+    Ok(out)
 }
 
 /// The head of `device`'s chain as stored.
@@ -359,6 +389,15 @@ fn copy_trusted_devices(from: &Connection, to: &Transaction<'_>) -> Result<()> {
         to.execute(
             "INSERT INTO devices (device_id, public_key, role, label) VALUES (?1, ?2, ?3, ?4)",
             params![id, key, role, label],
+        )?;
+    }
+    let mut stmt = from.prepare("SELECT key, value FROM meta")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (key, value) = row?;
+        to.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, value],
         )?;
     }
     Ok(())

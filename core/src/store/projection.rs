@@ -6,7 +6,7 @@
 //! so an event and its projection are committed together or not at all.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::error::{Error, Result};
 use crate::events::Event;
@@ -187,8 +187,65 @@ pub(crate) fn apply(
                 ],
             )?;
         }
+        Event::BackofficeDecided(_) | Event::CaseAssigned(_) | Event::DeviceRevoked(_) => {
+            require_backoffice_chain(tx, header)?;
+            let device = match event {
+                Event::DeviceRevoked(e) => Some(e.device_id.to_string()),
+                _ => None,
+            };
+            let body = match event {
+                Event::BackofficeDecided(e) => serde_json::to_string(e)?,
+                Event::CaseAssigned(e) => serde_json::to_string(e)?,
+                Event::DeviceRevoked(e) => serde_json::to_string(e)?,
+                _ => String::new(),
+            };
+            tx.execute(
+                "INSERT INTO backoffice_events (pos, kind, case_id, device_id, body, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    pos,
+                    header.kind,
+                    header.case.map(|c| c.to_string()),
+                    device,
+                    body,
+                    at
+                ],
+            )?;
+        }
+        // Kept in the journal as evidence of time; nothing to project.
+        Event::ClockSkewObserved(_) => {}
     }
     Ok(())
+}
+
+/// Back-office events carry the bureau's authority: they count only when signed by the back
+/// office's own chain (role `server` on a phone, `self` on the back office), never by a phone.
+fn require_backoffice_chain(tx: &Transaction<'_>, header: &EventHeader) -> Result<()> {
+    let role: Option<String> = tx
+        .query_row(
+            "SELECT role FROM devices WHERE device_id = ?1",
+            params![header.device.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match role.as_deref() {
+        Some("server") => Ok(()),
+        Some("self")
+            if tx
+                .query_row(
+                    "SELECT 1 FROM meta WHERE key = 'backoffice'",
+                    [],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some() =>
+        {
+            Ok(())
+        }
+        _ => Err(Error::InvalidState {
+            reason: "backoffice_event_from_device",
+        }),
+    }
 }
 
 fn insert_evidence(

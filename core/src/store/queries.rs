@@ -385,7 +385,7 @@ pub(crate) fn dump_projections(conn: &Connection) -> Result<Vec<(String, Vec<Str
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table'
              AND name NOT IN ('journal', 'meta', 'devices') AND name NOT LIKE 'sqlite_%'
-             AND name NOT LIKE 'sync_%' ORDER BY name",
+             AND name NOT LIKE 'sync_%' AND name NOT LIKE 'srv_%' ORDER BY name",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -525,6 +525,51 @@ pub(crate) fn case_file(conn: &Connection, case: CaseId) -> Result<CaseFile> {
             .collect(),
         status_changes: status_changes(conn, case)?,
         overrides: overrides(conn, case)?,
-        uploads: Default::default(),
+        uploads: uploads(conn, case)?,
+        backoffice: backoffice_decisions(conn, case)?,
     })
+}
+
+/// When the back office acknowledged each evidence item's original (its media receipt).
+pub(crate) fn uploads(
+    conn: &Connection,
+    case: CaseId,
+) -> Result<std::collections::BTreeMap<EvidenceId, DateTime<Utc>>> {
+    let mut out = std::collections::BTreeMap::new();
+    for row in case_evidence(conn, case)? {
+        let receipt: Option<String> = conn
+            .prepare_cached("SELECT receipt FROM sync_media WHERE sha256 = ?1")?
+            .query_row([row.item.original.sha256.as_bytes().as_slice()], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        let Some(receipt) = receipt else { continue };
+        let receipt: crate::sync::wire::MediaReceipt = serde_json::from_str(&receipt)?;
+        if let Ok(at) = DateTime::parse_from_rfc3339(&receipt.received_at) {
+            out.insert(row.item.id, at.with_timezone(&Utc));
+        }
+    }
+    Ok(out)
+}
+
+/// The back office's decisions on a case, oldest first.
+pub(crate) fn backoffice_decisions(
+    conn: &Connection,
+    case: CaseId,
+) -> Result<Vec<crate::model::BackofficeDecision>> {
+    let bodies: Vec<String> = conn
+        .prepare_cached(
+            "SELECT body FROM backoffice_events WHERE case_id = ?1 AND kind = 'backoffice.decided'
+             ORDER BY pos",
+        )?
+        .query_map([case.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    bodies
+        .iter()
+        .map(|b| {
+            let e: crate::events::BackofficeDecided = serde_json::from_str(b)?;
+            Ok(e.decision)
+        })
+        .collect()
 }

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "003_evidence",
         include_str!("../../migrations/003_evidence.sql"),
     ),
+    ("004_sync", include_str!("../../migrations/004_sync.sql")),
 ];
 
 /// The schema version this code writes.

@@ -446,12 +446,15 @@ fn check_references(case: &Case, body: &RecordBody) -> Result<()> {
     Ok(())
 }
 
+mod backoffice;
 mod evidence;
 mod field;
 mod rules_api;
+mod sync_api;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use evidence::{CaptureRequest, Captured, MAX_PHOTO_BYTES};
 pub use field::{RefusalRequest, ServeRequest, SignRequest, WitnessInput};
 pub use rules_api::DueItem;
+pub use sync_api::SyncIncident;

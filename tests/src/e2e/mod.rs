@@ -3,3 +3,4 @@
 mod crash;
 mod field;
 mod media;
+mod sync;

@@ -1,0 +1,105 @@
+//! What the back office answers when it says no: a stable code for machines (the device decides
+//! on it whether to retry, park or raise an alarm) and the HTTP status that carries it.
+
+/// A refusal or failure of the back office.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The request is malformed.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    /// No valid token, bad signature, used or expired challenge.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    /// A revoked device, a bad enrolment code, events of another device.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// Unknown device or upload.
+    #[error("not found: {0}")]
+    NotFound(&'static str),
+    /// The same seq with other bytes, or an upload offset that is not the server's.
+    #[error("conflict: {code}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// The server's offset, for an upload.
+        offset: Option<u64>,
+    },
+    /// Larger than the server takes.
+    #[error("too large")]
+    TooLarge,
+    /// Well-formed but refused for good (events that do not verify, a file whose hash is not
+    /// the one announced).
+    #[error("{code}: {detail}")]
+    Unprocessable {
+        /// Stable code.
+        code: &'static str,
+        /// What exactly.
+        detail: String,
+    },
+    /// A chunk whose checksum does not match its bytes; discarded.
+    #[error("checksum mismatch")]
+    ChecksumMismatch,
+    /// The server's disk is full; nothing was stored.
+    #[error("storage full")]
+    StorageFull,
+    /// Anything else.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ServerError {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        match self {
+            ServerError::BadRequest(_) => 400,
+            ServerError::Unauthorized(_) => 401,
+            ServerError::Forbidden(_) => 403,
+            ServerError::NotFound(_) => 404,
+            ServerError::Conflict { .. } => 409,
+            ServerError::TooLarge => 413,
+            ServerError::Unprocessable { .. } => 422,
+            ServerError::ChecksumMismatch => casetrail_core::sync::wire::CHECKSUM_MISMATCH,
+            ServerError::StorageFull => 507,
+            ServerError::Internal(_) => 500,
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServerError::BadRequest(c)
+            | ServerError::Unauthorized(c)
+            | ServerError::Forbidden(c)
+            | ServerError::NotFound(c) => c,
+            ServerError::Conflict { code, .. } | ServerError::Unprocessable { code, .. } => code,
+            ServerError::TooLarge => "too_large",
+            ServerError::ChecksumMismatch => "checksum_mismatch",
+            ServerError::StorageFull => "storage_full",
+            ServerError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<casetrail_core::Error> for ServerError {
+    fn from(e: casetrail_core::Error) -> Self {
+        match e.normalise() {
+            casetrail_core::Error::StorageFull => ServerError::StorageFull,
+            other => ServerError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(e: rusqlite::Error) -> Self {
+        casetrail_core::Error::from(e).into()
+    }
+}
+
+impl From<std::io::Error> for ServerError {
+    fn from(e: std::io::Error) -> Self {
+        casetrail_core::Error::from(e).into()
+    }
+}
+
+/// Results of the back office.
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;
