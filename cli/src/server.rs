@@ -246,6 +246,12 @@ fn serve(
     addr: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
 ) -> anyhow::Result<ExitCode> {
+    if tls.is_none() && !addr.ip().is_loopback() {
+        anyhow::bail!(out.ta(
+            "cli-server-plain-not-loopback",
+            &[("addr", &addr.to_string())]
+        ));
+    }
     let rt = crate::sync::runtime()?;
     rt.block_on(async {
         let storage = Arc::new(SqliteStorage::open_for_serving(

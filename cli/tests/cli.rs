@@ -312,6 +312,10 @@ fn the_demo_runs_and_verifies() {
         "完整性检查",
         "期限（北京时间）",
         "校验执法记录",
+        "回到局里",
+        "一次性登记码",
+        "全部内容均已送达局端并取得签名回执",
+        "局端看到的案件",
     ] {
         assert!(text.contains(step), "demo lacks {step}:\n{text}");
     }
@@ -730,4 +734,146 @@ fn sign_refuse_and_serve_from_the_command_line() {
         casetrail(&home, &["journal", "verify"]).status.code(),
         Some(0)
     );
+}
+
+/// Runs `casetrail server run` as a child on a free loopback port; returns it and its URL.
+fn start_server(data: &Path) -> (Server, String) {
+    use std::io::BufRead as _;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .args(["--json", "server", "run", "--data"])
+        .arg(data)
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("server");
+    // `--json` prints {"url": "http://…"} over a few lines.
+    let line = std::io::BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .find_map(|l| l.ok().filter(|l| l.contains("\"url\"")))
+        .expect("server announces its url");
+    let url = line.split('"').find(|p| p.starts_with("http://")).unwrap();
+    (Server(child), url.to_owned())
+}
+
+/// A server child that is killed if the test fails before stopping it.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn enrol_sync_and_the_back_office_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("backoffice");
+    let home = dir.path().join("phone");
+    ok(&home, &["init"]);
+    let case = new_case(&home, "望统检〔2026〕30号");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let (mut server, url) = start_server(&data);
+
+    // Plain HTTP is refused on a non-loopback address.
+    let refused = casetrail(
+        &home,
+        &[
+            "server",
+            "run",
+            "--data",
+            dir.path().join("never").to_str().unwrap(),
+            "--addr",
+            "0.0.0.0:0",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("TLS"));
+    assert!(
+        !dir.path().join("never").exists(),
+        "nothing created for a refused start"
+    );
+
+    // enrol-code prints only the code.
+    let out = casetrail(
+        &home,
+        &[
+            "server",
+            "enrol-code",
+            "--data",
+            data.to_str().unwrap(),
+            "--officer",
+            "LN210404-0012",
+        ],
+    );
+    assert!(out.status.success());
+    let code = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(code.len(), 19, "{code}");
+    assert!(code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+
+    // Not enrolled yet: sync fails with exit 5 and says why, in Chinese.
+    let early = casetrail(&home, &["sync", "--server", &url]);
+    assert_eq!(early.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("尚未在局端登记"));
+
+    let wrong = casetrail(
+        &home,
+        &["enrol", "--server", &url, "--code", "AAAA-BBBB-CCCC-DDDD"],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("登记码无效"));
+    ok(&home, &["enrol", "--server", &url, "--code", &code]);
+
+    let report = json(&home, &["sync", "--server", &url]);
+    assert_eq!(report["complete"], true, "{report}");
+    assert!(report["acknowledged"]["events"].as_u64().unwrap() >= 3);
+    assert_eq!(report["pending"]["events"], 0);
+    assert!(report["checkpoint_size"].as_u64().unwrap() >= 3);
+
+    // A leader's approval at the bureau reaches the phone.
+    ok(
+        &home,
+        &[
+            "server",
+            "approve",
+            "--data",
+            data.to_str().unwrap(),
+            "--case",
+            "望统检〔2026〕30号",
+            "--subject",
+            "case_initiation",
+            "--by",
+            "张局长",
+            "--opinion",
+            "同意立案",
+        ],
+    );
+    let report = json(&home, &["sync"]);
+    assert_eq!(report["pulled"], 1, "{report}");
+
+    let cases = json(
+        &home,
+        &["server", "cases", "--data", data.to_str().unwrap()],
+    );
+    let cases = cases.as_array().unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0]["id"], id.as_str());
+    assert_eq!(cases[0]["decisions"][0]["subject"], "case_initiation");
+    assert!(cases[0]["findings"].is_array());
+
+    // The server stops cleanly on SIGTERM.
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(server.0.wait().unwrap().success());
 }

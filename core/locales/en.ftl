@@ -693,3 +693,4 @@ backoffice-case-records = {"    "}{ $records } records ({ $pending } awaiting au
 backoffice-case-findings = {"    "}completeness: { $blocking } blocking of { $total } findings (the phone's own rules)
 backoffice-case-decision = {"    "}back office { $subject }: { $by }
 backoffice-case-flags = {"    "}{ $count } events signed after the device was revoked, flagged
+cli-server-plain-not-loopback = Plain HTTP is served on loopback only; to listen on { $addr }, enable TLS with --tls-cert and --tls-key

@@ -693,3 +693,4 @@ backoffice-case-records = 　　文书 { $records } 件（音像待到 { $pendin
 backoffice-case-findings = 　　完整性：阻止结案 { $blocking } 项，共 { $total } 项提示（与手机端同一套规则）
 backoffice-case-decision = 　　局端{ $subject }：{ $by }
 backoffice-case-flags = 　　{ $count } 条事件在设备吊销后签名，已标记
+cli-server-plain-not-loopback = 不加密的 HTTP 只能监听本机地址；要在 { $addr } 上服务，请用 --tls-cert 和 --tls-key 启用 TLS

@@ -4,3 +4,4 @@ mod crash;
 mod field;
 mod media;
 mod sync;
+mod sync_faults;

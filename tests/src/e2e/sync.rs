@@ -520,6 +520,19 @@ struct Hostile {
     inner: Arc<SqliteStorage>,
     mode: Mutex<&'static str>,
     first_note: Mutex<Option<String>>,
+    /// Requests answered so far with a transient failure ("busy" mode).
+    busy: Mutex<u32>,
+}
+
+impl Hostile {
+    fn wrap(inner: Arc<SqliteStorage>) -> Arc<Self> {
+        Arc::new(Self {
+            inner,
+            mode: Mutex::new(""),
+            first_note: Mutex::new(None),
+            busy: Mutex::new(0),
+        })
+    }
 }
 
 impl Storage for Hostile {
@@ -590,6 +603,19 @@ impl Storage for Hostile {
         d: DeviceId,
         r: &wire::MediaCreate,
     ) -> casetrail_server::Result<wire::MediaStatus> {
+        match *self.mode.lock() {
+            "too_large" if r.size > 1024 * 1024 => {
+                return Err(casetrail_server::ServerError::TooLarge);
+            }
+            "busy" => {
+                let mut n = self.busy.lock();
+                if *n < 3 {
+                    *n += 1;
+                    return Err(casetrail_server::ServerError::StorageFull);
+                }
+            }
+            _ => {}
+        }
         let mut status = self.inner.media_create(d, r)?;
         if *self.mode.lock() == "forged_media_receipt"
             && let Some(receipt) = status.receipt.as_mut()
@@ -675,11 +701,7 @@ fn untrustworthy_receipts_are_refused_kept_as_incidents_and_change_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut hostile: Option<Arc<Hostile>> = None;
         let server = Backoffice::start_wrapped(&dir.path().join("bo"), &rt, |inner| {
-            let h = Arc::new(Hostile {
-                inner,
-                mode: Mutex::new(""),
-                first_note: Mutex::new(None),
-            });
+            let h = Hostile::wrap(inner);
             hostile = Some(h.clone());
             h
         });
@@ -918,4 +940,103 @@ fn tls_material(host: &str) -> (String, String, String) {
     let params = rcgen::CertificateParams::new(vec![host.to_owned()]).expect("params");
     let cert = params.signed_by(&key, &issuer).expect("cert");
     (ca_cert.pem(), cert.pem(), key.serialize_pem())
+}
+
+#[test]
+fn transient_failures_are_retried_and_permanent_ones_park_only_their_file() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut hostile: Option<Arc<Hostile>> = None;
+    let server = Backoffice::start_wrapped(&dir.path().join("bo"), &rt, |inner| {
+        let h = Hostile::wrap(inner);
+        hostile = Some(h.clone());
+        h
+    });
+    let hostile = hostile.expect("wrapped");
+    let ws = device(&dir.path().join("phone"));
+    let case = case_with_records(&ws, "望统检〔2026〕14号", 2);
+    let big = capture_video(&ws, case, 2 * 1024 * 1024, 5);
+    capture(&ws, case, &photo(), EvidenceKind::Photo);
+    server.enrol(&ws, &server.url);
+
+    // 507 with Retry-After three times: retried (Retry-After honoured up to the cap), then done.
+    *hostile.mode.lock() = "busy";
+    let report = sync(&rt, &ws, &fast()).expect("sync through a busy back office");
+    assert!(report.complete(), "{report:?}");
+    assert_eq!(*hostile.busy.lock(), 3);
+    assert_converged(&server.storage, &ws);
+
+    // 413 for big files: that file is parked with the reason, the others go, nothing is lost.
+    let later = capture_video(&ws, case, 3 * 1024 * 1024, 6);
+    capture(&ws, case, b"%PDF-1.4 small scan", EvidenceKind::File);
+    *hostile.mode.lock() = "too_large";
+    let report = sync(&rt, &ws, &fast()).expect("sync");
+    assert!(!report.complete());
+    assert_eq!(report.status.media_wedged.len(), 1);
+    let parked = &report.status.media_wedged[0];
+    assert_eq!(parked.sha256, later.original.sha256);
+    assert!(
+        matches!(&parked.state, casetrail_core::sync::MediaState::Wedged(r) if r.contains("413")),
+        "{parked:?}"
+    );
+    assert!(
+        ws.media()
+            .path_of(
+                casetrail_core::media::Area::Originals,
+                &later.original.sha256
+            )
+            .is_file()
+    );
+    // Still parked on the next run; re-enabled after "the app update", it goes through.
+    let report = sync(&rt, &ws, &fast()).expect("sync");
+    assert_eq!(report.status.media_wedged.len(), 1);
+    *hostile.mode.lock() = "";
+    assert_eq!(ws.reenable_wedged().expect("reenable"), 1);
+    let report = sync(&rt, &ws, &fast()).expect("sync");
+    assert!(report.complete(), "{report:?}");
+    assert_converged(&server.storage, &ws);
+    let _ = big;
+}
+
+#[test]
+fn a_cancelled_sync_keeps_what_was_acknowledged_and_resumes() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Backoffice::start(&dir.path().join("bo"), &rt);
+    let ws = device(&dir.path().join("phone"));
+    let case = case_with_records(&ws, "望统检〔2026〕15号", 50);
+    capture_video(&ws, case, 24 * 1024 * 1024, 8);
+    server.enrol(&ws, &server.url);
+    let opts = SyncOptions {
+        chunk: 256 * 1024,
+        ..fast()
+    };
+    struct CancelAfterMedia(tokio_util::sync::CancellationToken);
+    impl casetrail_core::sync::SyncListener for CancelAfterMedia {
+        fn on_progress(&self, p: casetrail_core::sync::Progress) {
+            if let casetrail_core::sync::Progress::Media { done, .. } = p
+                && done > 2 * 1024 * 1024
+            {
+                self.0.cancel();
+            }
+        }
+    }
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let listener = CancelAfterMedia(cancel.clone());
+    let result = rt.block_on(ws.sync(&opts, &listener, &cancel));
+    assert!(
+        matches!(result, Err(Error::Sync(SyncError::Cancelled))),
+        "{result:?}"
+    );
+    let status = ws.sync_status(Network::Unmetered).expect("status");
+    assert_eq!(
+        status.events_pending, 0,
+        "the journal was acknowledged before the files"
+    );
+    assert_eq!(status.media_pending, 1);
+    let report = sync(&rt, &ws, &opts).expect("resume");
+    assert!(report.complete());
+    // It resumed where the server stood: far less than the whole file was sent again.
+    assert!(report.media_bytes_sent < 23 * 1024 * 1024, "{report:?}");
+    assert_converged(&server.storage, &ws);
 }
