@@ -13,7 +13,7 @@ use serde_json::json;
 
 use casetrail_core::Workspace;
 use casetrail_core::media::{Stroke, StrokePoint, Strokes};
-use casetrail_core::model::bodies::{InspectionNotice, RectificationOrder, ServiceMethod};
+use casetrail_core::model::bodies::{InspectionNotice, ServiceMethod};
 use casetrail_core::model::{
     CaseId, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation, RecordBody,
     RecordId, RecordedActivity, RefusalReason, SignerRole,
@@ -269,14 +269,7 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     // 5. A rectification order, left at the premises (Art. 17): witness, photo, signatures.
     let order = ws.add_record(
         case.id,
-        RecordBody::RectificationOrder(RectificationOrder {
-            doc_no: format!("望统责改〔{}〕3号", now.format("%Y")),
-            party_id: Some(party.id),
-            violation: "2025年B204-1表工业总产值多报948万元".into(),
-            basis: sample::case_draft("x").legal_basis,
-            requirement: "核实并更正2025年B204-1表数据，建立健全统计台账".into(),
-            due_on: Some((now + TimeDelta::days(15)).date_naive()),
-        }),
+        RecordBody::RectificationOrder(sample::rectification_order(now, party.id)),
     )?;
     let order = ws.finalize_record(order.id)?;
     let shot = capture(

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::model::bodies::{
     CertificateShown, DataCheck, InquiryRecord, OnsiteInspectionRecord, QaTurn, ReadBack,
+    RectificationOrder,
 };
 use crate::model::{
     CaseDraft, CaseSource, CaseStatus, CertStatus, IdDocType, IdDocument, LegalBasis,
@@ -196,5 +197,17 @@ pub fn onsite_record(start: DateTime<Utc>, party: PartyId) -> OnsiteInspectionRe
         }],
         party_opinion: String::new(),
         av_unsuitable_reason: String::new(),
+    }
+}
+
+/// A rectification order (责令改正通知书) for what the visit found, due in 15 days.
+pub fn rectification_order(now: DateTime<Utc>, party: PartyId) -> RectificationOrder {
+    RectificationOrder {
+        doc_no: format!("望统责改〔{}〕3号", now.format("%Y")),
+        party_id: Some(party),
+        violation: "2025年B204-1表工业总产值多报948万元".into(),
+        basis: case_draft("x").legal_basis,
+        requirement: "核实并更正2025年B204-1表数据，建立健全统计台账".into(),
+        due_on: Some((now + TimeDelta::days(15)).date_naive()),
     }
 }

@@ -164,6 +164,9 @@ pub(crate) async fn sync(
     listener: &dyn SyncListener,
     cancel: &CancellationToken,
 ) -> Result<SyncReport> {
+    if cancel.is_cancelled() {
+        return Err(SyncError::Cancelled.into());
+    }
     let enrolment = dev
         .store
         .read(outbox::enrolment)?
@@ -189,6 +192,14 @@ pub(crate) async fn sync(
         .store
         .read(|c| outbox::status(c, dev.key.device_id(), dev.now(), opts.network))?;
     run.report.checkpoint_size = run.report.status.checkpoint_size;
+    let r = &run.report;
+    tracing::info!(
+        events = r.events_acked,
+        pulled = r.pulled,
+        media = r.media_acked,
+        complete = r.status.complete(),
+        "sync finished"
+    );
     Ok(run.report)
 }
 

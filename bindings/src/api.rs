@@ -1,0 +1,532 @@
+//! `CaseTrail`: one handle on a workspace, organised around what the screens do. Local calls are
+//! plain blocking calls (the apps make them off the main thread); the handle is shared freely
+//! between threads — capture while a sync runs is safe, the store serialises writes.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use casetrail_core::i18n::Lang;
+use casetrail_core::media::{Stroke, StrokePoint, Strokes};
+use casetrail_core::model::bodies::ServiceMethod;
+use casetrail_core::model::{
+    CaseId, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation, RecordBody,
+    RecordId, RecordKind, RecordedActivity, RefusalReason, SlotId,
+};
+use casetrail_core::workspace::{
+    CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput as CoreWitness,
+};
+use casetrail_core::{Error, Workspace};
+
+use crate::error::CaseTrailError;
+use crate::types::*;
+use crate::vault::{KeyVault, VaultBridge};
+
+/// Results at the boundary.
+pub type Result<T, E = CaseTrailError> = std::result::Result<T, E>;
+
+/// A workspace on the phone: cases, records, evidence, signatures, rules, sync.
+#[derive(uniffi::Object)]
+pub struct CaseTrail {
+    pub(crate) ws: Arc<Workspace>,
+    lang: std::sync::RwLock<Lang>,
+}
+
+impl std::fmt::Debug for CaseTrail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseTrail").finish_non_exhaustive()
+    }
+}
+
+fn parse_lang(lang: &str) -> Lang {
+    Lang::parse(lang).unwrap_or_default()
+}
+
+impl CaseTrail {
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang.read().map(|l| *l).unwrap_or_default()
+    }
+
+    pub(crate) fn err(&self, e: Error) -> CaseTrailError {
+        CaseTrailError::from_core(e, self.lang())
+    }
+
+    fn bad(&self, field: &str) -> CaseTrailError {
+        CaseTrailError::bad_input(field, self.lang())
+    }
+
+    fn id<T: FromStr>(&self, field: &str, s: &str) -> Result<T> {
+        s.trim().parse().map_err(|_| self.bad(field))
+    }
+
+    fn code<T>(&self, field: &str, s: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
+        parse(s.trim()).ok_or_else(|| self.bad(field))
+    }
+
+    fn evidence_view(&self, item: &casetrail_core::model::EvidenceItem) -> EvidenceView {
+        let (original, derivative, _) = self.ws.evidence_paths(item);
+        EvidenceView::new(
+            item,
+            (
+                original.display().to_string(),
+                derivative.map(|d| d.display().to_string()),
+            ),
+        )
+    }
+
+    fn strokes(&self, field: &str, s: &PadStrokes) -> Result<Strokes> {
+        let strokes = Strokes {
+            width: s.width,
+            height: s.height,
+            strokes: s
+                .strokes
+                .iter()
+                .map(|points| Stroke {
+                    points: points
+                        .iter()
+                        .map(|p| StrokePoint {
+                            x: p.x,
+                            y: p.y,
+                            t_ms: p.t_ms,
+                            pressure: p.pressure,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        strokes
+            .validate()
+            .map_err(|e| self.err(Error::Validation(e.within(field))))?;
+        Ok(strokes)
+    }
+
+    fn person(&self, field: &str, name: &str, relation: &str) -> Result<Person> {
+        let relation: PersonRelation =
+            serde_json::from_value(serde_json::Value::String(relation.trim().to_owned()))
+                .map_err(|_| self.bad(&format!("{field}.relation")))?;
+        Ok(Person {
+            name: name.trim().to_owned(),
+            relation,
+            ..Default::default()
+        })
+    }
+
+    fn witness(&self, w: &WitnessInput) -> Result<CoreWitness> {
+        Ok(CoreWitness {
+            person: self.person("witness", &w.name, &w.relation)?,
+            role_text: w.role_text.clone(),
+            strokes: w
+                .strokes
+                .as_ref()
+                .map(|s| self.strokes("witness.strokes", s))
+                .transpose()?,
+        })
+    }
+
+    fn ids<T: FromStr>(&self, field: &str, ids: &[String]) -> Result<Vec<T>> {
+        ids.iter().map(|i| self.id(field, i)).collect()
+    }
+
+    fn capture_request(&self, input: &CaptureInput) -> Result<CaptureRequest> {
+        Ok(CaptureRequest {
+            case_id: self.id("case_id", &input.case_id)?,
+            record_id: input
+                .record_id
+                .as_deref()
+                .map(|r| self.id("record_id", r))
+                .transpose()?,
+            kind: input
+                .kind
+                .as_deref()
+                .map(|k| self.code("kind", k, EvidenceKind::parse))
+                .transpose()?,
+            activity: self.code("activity", &input.activity, RecordedActivity::parse)?,
+            purpose: input.purpose.clone(),
+            category: None,
+            captured_at: None,
+            captured_by: input.captured_by.clone(),
+            location: input.location.as_ref().map(|l| match l {
+                Location::Fix {
+                    lat,
+                    lon,
+                    accuracy_m,
+                    gcj02,
+                } => LocationReading::Fix {
+                    lat: *lat,
+                    lon: *lon,
+                    accuracy_m: *accuracy_m,
+                    crs: if *gcj02 { Crs::Gcj02 } else { Crs::Wgs84 },
+                    fixed_at: None,
+                },
+                Location::NoFix { reason } => LocationReading::NoFix {
+                    reason: reason.clone(),
+                },
+            }),
+            address: input.address.clone(),
+            original_name: input.original_name.clone(),
+        })
+    }
+}
+
+#[uniffi::export]
+impl CaseTrail {
+    /// Opens the workspace at `home` (creating it, and the device key, on first use), with the
+    /// host's vault. `lang` is `zh` (default) or `en`: the language of labels and messages.
+    #[uniffi::constructor]
+    pub fn open(home: String, vault: Arc<dyn KeyVault>, lang: String) -> Result<Arc<Self>> {
+        let lang = parse_lang(&lang);
+        let ws = Workspace::open(
+            &home,
+            Arc::new(VaultBridge(vault)),
+            Arc::new(casetrail_core::clock::SystemClock::new()),
+        )
+        .map_err(|e| CaseTrailError::from_core(e, lang))?;
+        Ok(Arc::new(Self {
+            ws: Arc::new(ws),
+            lang: std::sync::RwLock::new(lang),
+        }))
+    }
+
+    /// Switches the language of labels and messages (`zh` or `en`).
+    pub fn set_language(&self, lang: String) {
+        if let Ok(mut l) = self.lang.write() {
+            *l = parse_lang(&lang);
+        }
+    }
+
+    /// Draws watermarks with the platform's font first (a TrueType/OpenType file, e.g. the
+    /// system's Noto Sans CJK), so rare characters in names and addresses render; the bundled
+    /// font stays behind it. A file that is not a font is refused and changes nothing.
+    pub fn set_watermark_font(&self, path: String) -> Result<()> {
+        let bytes = std::fs::read(&path).map_err(|_| self.bad("font"))?;
+        self.ws.set_watermark_font(bytes).map_err(|e| self.err(e))
+    }
+
+    /// This device's id (derived from its key).
+    pub fn device_id(&self) -> String {
+        self.ws.device_id().to_string()
+    }
+
+    /// Every case, newest first.
+    pub fn list_cases(&self) -> Result<Vec<CaseRow>> {
+        let lang = self.lang();
+        Ok(self
+            .ws
+            .list_cases()
+            .map_err(|e| self.err(e))?
+            .iter()
+            .map(|c| CaseRow::new(c, lang))
+            .collect())
+    }
+
+    /// Opens a case from a `CaseDraft` JSON (case number, title, cause, legal basis, officers,
+    /// parties …; see `sample_case_draft`).
+    pub fn create_case(&self, draft_json: String) -> Result<CaseRow> {
+        let draft = serde_json::from_str(&draft_json).map_err(|_| self.bad("draft"))?;
+        let case = self.ws.create_case(draft).map_err(|e| self.err(e))?;
+        let lang = self.lang();
+        self.ws
+            .list_cases()
+            .map_err(|e| self.err(e))?
+            .iter()
+            .find(|c| c.id == case.id)
+            .map(|c| CaseRow::new(c, lang))
+            .ok_or_else(|| self.bad("draft"))
+    }
+
+    /// A filled-in example `CaseDraft` (two officers, one company), for forms and tests.
+    pub fn sample_case_draft(&self, case_no: String) -> Result<String> {
+        serde_json::to_string(&casetrail_core::sample::case_draft(&case_no))
+            .map_err(|e| self.err(e.into()))
+    }
+
+    /// A case with its records and evidence.
+    pub fn case_detail(&self, case_id: String) -> Result<CaseDetail> {
+        let id: CaseId = self.id("case_id", &case_id)?;
+        let lang = self.lang();
+        let case = self.ws.case(id).map_err(|e| self.err(e))?;
+        let row = self
+            .ws
+            .list_cases()
+            .map_err(|e| self.err(e))?
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| CaseRow::new(c, lang))
+            .ok_or_else(|| self.bad("case_id"))?;
+        Ok(CaseDetail {
+            case: row,
+            draft_json: serde_json::to_string(&case.info).map_err(|e| self.err(e.into()))?,
+            records: self
+                .ws
+                .records(id)
+                .map_err(|e| self.err(e))?
+                .iter()
+                .map(|r| RecordView::new(r, lang))
+                .collect(),
+            evidence: self
+                .ws
+                .evidence(id)
+                .map_err(|e| self.err(e))?
+                .iter()
+                .map(|row| self.evidence_view(&row.item))
+                .collect(),
+        })
+    }
+
+    /// Moves a case to another status (`filed`, `closed`, `archived` …), with the reason.
+    /// Closing and archiving are refused while a blocking finding stands.
+    pub fn change_status(
+        &self,
+        case_id: String,
+        status: String,
+        reason: String,
+    ) -> Result<CaseRow> {
+        let id: CaseId = self.id("case_id", &case_id)?;
+        let to = self.code("status", &status, casetrail_core::model::CaseStatus::parse)?;
+        self.ws
+            .change_status(id, to, &reason)
+            .map_err(|e| self.err(e))?;
+        let lang = self.lang();
+        self.ws
+            .list_cases()
+            .map_err(|e| self.err(e))?
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| CaseRow::new(c, lang))
+            .ok_or_else(|| self.bad("case_id"))
+    }
+
+    /// Every kind of record, with an empty form of each.
+    pub fn record_kinds(&self) -> Vec<KindView> {
+        let lang = self.lang();
+        RecordKind::ALL
+            .iter()
+            .map(|k| KindView {
+                code: k.as_str().to_owned(),
+                label: casetrail_core::i18n::tr(lang, &format!("kind-{}", k.as_str())),
+                template_json: k.empty_body().to_json().unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// A filled-in example body of `kind` for this case (its first party, its officers), for
+    /// demos, training mode and tests: 询问笔录, 现场检查笔录 and 责令改正通知书 have one; other
+    /// kinds get their empty form.
+    pub fn sample_record_json(&self, case_id: String, kind: String) -> Result<String> {
+        use casetrail_core::sample;
+        let case = self
+            .ws
+            .case(self.id("case_id", &case_id)?)
+            .map_err(|e| self.err(e))?;
+        let kind = self.code("kind", &kind, RecordKind::parse)?;
+        let now = chrono::Utc::now();
+        let party = case.info.parties.first().map(|p| p.id);
+        let body = match (kind, party) {
+            (RecordKind::InquiryRecord, _) => {
+                RecordBody::InquiryRecord(sample::inquiry_record(now))
+            }
+            (RecordKind::OnsiteInspectionRecord, Some(party)) => {
+                RecordBody::OnsiteInspectionRecord(sample::onsite_record(now, party))
+            }
+            (RecordKind::RectificationOrder, Some(party)) => {
+                RecordBody::RectificationOrder(sample::rectification_order(now, party))
+            }
+            (kind, _) => kind.empty_body(),
+        };
+        body.to_json().map_err(|e| self.err(e.into()))
+    }
+
+    /// Adds a draft record of `kind` with its body JSON.
+    pub fn add_record(
+        &self,
+        case_id: String,
+        kind: String,
+        body_json: String,
+    ) -> Result<RecordView> {
+        let case: CaseId = self.id("case_id", &case_id)?;
+        let kind = self.code("kind", &kind, RecordKind::parse)?;
+        let body = RecordBody::from_json(kind, &body_json).map_err(|_| self.bad("body"))?;
+        let r = self.ws.add_record(case, body).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Amends a record: a new version, with the reason; the old one stays.
+    pub fn amend_record(
+        &self,
+        record_id: String,
+        body_json: String,
+        reason: String,
+    ) -> Result<RecordView> {
+        let id: RecordId = self.id("record_id", &record_id)?;
+        let kind = self.ws.record(id).map_err(|e| self.err(e))?.kind;
+        let body = RecordBody::from_json(kind, &body_json).map_err(|_| self.bad("body"))?;
+        let r = self
+            .ws
+            .amend_record(id, body, &reason)
+            .map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Finalizes a record: checks it against the regulation and creates its signature slots.
+    pub fn finalize_record(&self, record_id: String) -> Result<RecordView> {
+        let id: RecordId = self.id("record_id", &record_id)?;
+        let r = self.ws.finalize_record(id).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Voids a record, with the reason; it stays in the case file, marked.
+    pub fn void_record(&self, record_id: String, reason: String) -> Result<RecordView> {
+        let id: RecordId = self.id("record_id", &record_id)?;
+        let r = self.ws.void_record(id, &reason).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Captures a file (photo, video, audio, scan) from a path: the original is stored untouched
+    /// and signed; a photo also gets its watermarked copy.
+    pub fn capture_file(&self, input: CaptureInput, path: String) -> Result<EvidenceView> {
+        let req = self.capture_request(&input)?;
+        let c = self
+            .ws
+            .capture_file(std::path::Path::new(&path), req)
+            .map_err(|e| self.err(e))?;
+        Ok(self.evidence_view(&c.item))
+    }
+
+    /// Captures bytes (a camera buffer).
+    pub fn capture_bytes(&self, input: CaptureInput, bytes: Vec<u8>) -> Result<EvidenceView> {
+        let req = self.capture_request(&input)?;
+        let c = self
+            .ws
+            .capture_bytes(&bytes, req)
+            .map_err(|e| self.err(e))?;
+        Ok(self.evidence_view(&c.item))
+    }
+
+    /// Signs a slot with what was drawn on the pad, bound to the content hash the signer saw.
+    pub fn sign_slot(
+        &self,
+        record_id: String,
+        slot_id: String,
+        content_hash: String,
+        strokes: PadStrokes,
+        affirmation: String,
+    ) -> Result<RecordView> {
+        let req = SignRequest {
+            record_id: self.id("record_id", &record_id)?,
+            slot_id: self.id::<SlotId>("slot_id", &slot_id)?,
+            content_hash: self.id("content_hash", &content_hash)?,
+            strokes: self.strokes("strokes", &strokes)?,
+            affirmation,
+        };
+        let r = self.ws.sign_slot(req).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Records a refusal to sign, with everything Art. 9 asks for, in one call.
+    pub fn refuse_slot(&self, input: RefusalInput) -> Result<RecordView> {
+        let req = RefusalRequest {
+            record_id: self.id("record_id", &input.record_id)?,
+            slot_id: self.id::<SlotId>("slot_id", &input.slot_id)?,
+            content_hash: self.id("content_hash", &input.content_hash)?,
+            reason: self.code("reason", &input.reason, RefusalReason::parse)?,
+            reason_text: input.reason_text.clone(),
+            noted_by: input.noted_by.clone(),
+            annotation: input.annotation.clone(),
+            witness: input
+                .witness
+                .as_ref()
+                .map(|w| self.witness(w))
+                .transpose()?,
+            av_evidence: self.ids::<EvidenceId>("av_evidence", &input.av_evidence)?,
+        };
+        let r = self.ws.refuse_slot(req).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Serves a finalized document; returns the service record (送达回证) with its slots.
+    pub fn serve_document(&self, input: ServeInput) -> Result<RecordView> {
+        let mut req = ServeRequest::new(
+            self.id("document_id", &input.document_id)?,
+            self.code("method", &input.method, |m| {
+                serde_json::from_value::<ServiceMethod>(serde_json::Value::String(m.to_owned()))
+                    .ok()
+            })?,
+        );
+        req.served_at = input.served_at.map(chrono::DateTime::<chrono::Utc>::from);
+        req.address = input.address.clone();
+        req.receiver = input
+            .receiver_name
+            .as_deref()
+            .map(|n| self.person("receiver", n, "legal_rep"))
+            .transpose()?;
+        req.officers = input.officers.clone();
+        req.refusal_reason = input.refusal_reason.clone();
+        if !req.refusal_reason.is_empty() {
+            req.refused_at = req.served_at.or_else(|| Some(chrono::Utc::now()));
+        }
+        req.witnesses = input
+            .witnesses
+            .iter()
+            .map(|w| self.person("witnesses", &w.name, &w.relation))
+            .collect::<Result<_>>()?;
+        req.av_evidence = self.ids("av_evidence", &input.av_evidence)?;
+        req.tracking_no = input.tracking_no.clone();
+        req.notice_medium = input.notice_medium.clone();
+        req.why_other_methods_failed = input.why_other_methods_failed.clone();
+        let r = self.ws.serve_document(req).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// What the regulation still requires of a case, blocking first.
+    pub fn findings(&self, case_id: String) -> Result<Vec<FindingView>> {
+        let id: CaseId = self.id("case_id", &case_id)?;
+        let lang = self.lang();
+        let mut out: Vec<FindingView> = self
+            .ws
+            .check_case(id, chrono::Utc::now())
+            .map_err(|e| self.err(e))?
+            .iter()
+            .map(|f| FindingView::new(f, lang))
+            .collect();
+        out.sort_by_key(|f| !f.blocking);
+        Ok(out)
+    }
+
+    /// Every deadline of a case with its state now.
+    pub fn deadlines(&self, case_id: String) -> Result<Vec<DeadlineView>> {
+        let id: CaseId = self.id("case_id", &case_id)?;
+        let lang = self.lang();
+        Ok(self
+            .ws
+            .deadlines(id, chrono::Utc::now())
+            .map_err(|e| self.err(e))?
+            .iter()
+            .map(|d| DeadlineView::new(d, lang))
+            .collect())
+    }
+
+    /// Open deadlines across all cases, soonest first.
+    pub fn due(&self) -> Result<Vec<DeadlineView>> {
+        let lang = self.lang();
+        Ok(self
+            .ws
+            .due(chrono::Utc::now())
+            .map_err(|e| self.err(e))?
+            .iter()
+            .map(|d| DeadlineView::new(d, lang))
+            .collect())
+    }
+
+    /// Checks the whole signed journal.
+    pub fn verify_journal(&self) -> Result<VerifyView> {
+        let report = self.ws.verify_journal().map_err(|e| self.err(e))?;
+        Ok(VerifyView {
+            sound: report.is_sound(),
+            events: report.events,
+            defects: report
+                .defects
+                .iter()
+                .map(|d| format!("{}: {}", d.seq, d.kind.as_str()))
+                .collect(),
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! Whatever the host passes in, the surface answers with a `CaseTrailError` and writes nothing:
+//! random strings for ids, codes and JSON bodies, strokes with NaN and huge pads, random bytes
+//! as photos, impossible locations. (The same calls from Kotlin and Python are in
+//! `bindings/tests/kotlin` and `bindings/tests/python`.)
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use casetrail_ffi::*;
+use proptest::prelude::*;
+
+#[derive(Default)]
+struct MemoryVault(Mutex<HashMap<String, Vec<u8>>>);
+
+impl KeyVault for MemoryVault {
+    fn seal(&self, name: String, secret: Vec<u8>) -> Result<(), CaseTrailError> {
+        self.0.lock().unwrap().insert(name, secret);
+        Ok(())
+    }
+
+    fn unseal(&self, name: String) -> Result<Option<Vec<u8>>, CaseTrailError> {
+        Ok(self.0.lock().unwrap().get(&name).cloned())
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    ws: Arc<CaseTrail>,
+    case_id: String,
+    record: RecordView,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = CaseTrail::open(
+        dir.path().join("home").display().to_string(),
+        Arc::new(MemoryVault::default()),
+        "zh".into(),
+    )
+    .unwrap();
+    let case = ws
+        .create_case(ws.sample_case_draft("望统检〔2026〕61号".into()).unwrap())
+        .unwrap();
+    let body = ws
+        .sample_record_json(case.id.clone(), "inquiry_record".into())
+        .unwrap();
+    let draft = ws
+        .add_record(case.id.clone(), "inquiry_record".into(), body)
+        .unwrap();
+    let record = ws.finalize_record(draft.id).unwrap();
+    Fixture {
+        _dir: dir,
+        ws,
+        case_id: case.id,
+        record,
+    }
+}
+
+fn events(ws: &CaseTrail) -> u64 {
+    ws.verify_journal().unwrap().events
+}
+
+fn capture_input(case_id: &str, kind: Option<String>, location: Option<Location>) -> CaptureInput {
+    CaptureInput {
+        case_id: case_id.into(),
+        record_id: None,
+        kind,
+        activity: "onsite_inspection".into(),
+        purpose: String::new(),
+        captured_by: "LN210404-0012".into(),
+        location,
+        address: String::new(),
+        original_name: "x".into(),
+    }
+}
+
+fn any_float() -> impl Strategy<Value = f32> {
+    prop_oneof![
+        Just(f32::NAN),
+        Just(f32::INFINITY),
+        Just(f32::NEG_INFINITY),
+        Just(-1.0f32),
+        Just(1e30f32),
+        -10.0f32..600.0,
+    ]
+}
+
+fn any_strokes() -> impl Strategy<Value = PadStrokes> {
+    let point =
+        (any_float(), any_float(), any::<u32>(), any_float()).prop_map(|(x, y, t_ms, pressure)| {
+            PadPoint {
+                x,
+                y,
+                t_ms,
+                pressure,
+            }
+        });
+    (
+        prop_oneof![Just(0u32), Just(u32::MAX), 1u32..5000],
+        prop_oneof![Just(0u32), Just(u32::MAX), 1u32..5000],
+        prop::collection::vec(prop::collection::vec(point, 0..40), 0..4),
+    )
+        .prop_map(|(width, height, strokes)| PadStrokes {
+            width,
+            height,
+            strokes,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_strings_are_refused_cleanly(s in ".{0,64}", json in prop_oneof![
+        Just("{}".to_owned()), Just("null".to_owned()), Just("[]".to_owned()), ".{0,64}"
+    ]) {
+        let f = fixture();
+        let before = events(&f.ws);
+        prop_assert!(f.ws.create_case(json.clone()).is_err());
+        prop_assert!(f.ws.case_detail(s.clone()).is_err());
+        prop_assert!(f.ws.add_record(f.case_id.clone(), s.clone(), json.clone()).is_err());
+        prop_assert!(f.ws.finalize_record(s.clone()).is_err());
+        prop_assert!(f.ws.void_record(s.clone(), "x".into()).is_err());
+        prop_assert!(f.ws.change_status(f.case_id.clone(), s.clone(), "x".into()).is_err());
+        prop_assert!(f.ws.findings(s.clone()).is_err());
+        prop_assert!(f.ws.sample_record_json(f.case_id.clone(), s.clone()).is_err());
+        prop_assert_eq!(events(&f.ws), before);
+        // A draft may be incomplete ("{}" is an empty form), but never malformed.
+        match f.ws.add_record(f.case_id.clone(), "inquiry_record".into(), json) {
+            Ok(r) => prop_assert_eq!(r.status.as_str(), "draft"),
+            Err(CaseTrailError::Invalid { .. }) => prop_assert_eq!(events(&f.ws), before),
+            Err(other) => prop_assert!(false, "unexpected {:?}", other),
+        }
+    }
+
+    #[test]
+    fn hostile_strokes_are_refused_or_kept_whole(strokes in any_strokes()) {
+        let f = fixture();
+        let slot = f.record.slots.iter().find(|s| s.role == "officer").unwrap();
+        let before = events(&f.ws);
+        match f.ws.sign_slot(
+            f.record.id.clone(),
+            slot.id.clone(),
+            f.record.content_hash.clone(),
+            strokes,
+            String::new(),
+        ) {
+            Ok(r) => {
+                let signed = r.slots.iter().find(|s| s.id == slot.id).unwrap();
+                prop_assert_eq!(signed.state.as_str(), "signed");
+            }
+            Err(CaseTrailError::Invalid { field, .. }) => {
+                prop_assert!(field.starts_with("strokes"), "{}", field);
+                prop_assert_eq!(events(&f.ws), before);
+            }
+            Err(other) => prop_assert!(false, "unexpected {:?}", other),
+        }
+    }
+
+    #[test]
+    fn random_bytes_as_a_photo_keep_the_original(
+        bytes in prop::collection::vec(any::<u8>(), 0..4096),
+        lat in prop_oneof![Just(f64::NAN), Just(91.0), Just(-200.0), -90.0f64..90.0],
+    ) {
+        let f = fixture();
+        let location = Some(Location::Fix { lat, lon: 123.87, accuracy_m: Some(f64::NAN), gcj02: true });
+        match f.ws.capture_bytes(capture_input(&f.case_id, Some("photo".into()), location), bytes.clone()) {
+            Ok(e) => {
+                prop_assert_eq!(e.size, bytes.len() as u64);
+                prop_assert_eq!(std::fs::read(&e.original_path).unwrap(), bytes);
+            }
+            Err(CaseTrailError::Invalid { .. }) => {}
+            Err(other) => prop_assert!(false, "unexpected {:?}", other),
+        }
+        prop_assert!(f.ws.verify_journal().unwrap().sound);
+    }
+}
+
+#[test]
+fn a_language_that_does_not_exist_falls_back_to_chinese() {
+    let f = fixture();
+    f.ws.set_language("xx-\u{0}".into());
+    let e = f.ws.case_detail("nope".into()).unwrap_err();
+    let CaseTrailError::Invalid { user_message, .. } = e else {
+        panic!("{e:?}")
+    };
+    assert!(
+        user_message
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    );
+}
