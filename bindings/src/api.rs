@@ -15,7 +15,7 @@ use casetrail_core::model::{
 use casetrail_core::workspace::{
     CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput as CoreWitness,
 };
-use casetrail_core::{Error, Workspace};
+use casetrail_core::{Error, ValidationCode, Workspace};
 
 use crate::error::CaseTrailError;
 use crate::types::*;
@@ -59,6 +59,9 @@ impl CaseTrail {
     }
 
     fn code<T>(&self, field: &str, s: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
+        if s.trim().is_empty() {
+            return Err(self.err(Error::invalid(field, ValidationCode::Required)));
+        }
         parse(s.trim()).ok_or_else(|| self.bad(field))
     }
 

@@ -65,6 +65,12 @@ pub struct SlotView {
     pub signer_name: String,
     /// Whether the record needs it.
     pub required: bool,
+    /// Whether a refusal can be recorded for it: the signer is not one of the officers (who
+    /// sign, never refuse).
+    pub refusable: bool,
+    /// The words the signer affirms above the signature (以上笔录我看过，与我说的相符 …); may be
+    /// empty.
+    pub affirmation: String,
     /// `pending`, `signed`, `refused`, `sealed` (the latest outcome).
     pub state: String,
     /// When that happened.
@@ -81,6 +87,8 @@ impl SlotView {
             role_label: i18n::tr(lang, &format!("role-{role}")),
             signer_name: s.spec.signer_name.clone(),
             required: s.spec.required,
+            refusable: s.spec.role.is_none_or(|r| !r.is_officer()),
+            affirmation: s.spec.affirmation.clone(),
             state: match last.map(|e| &e.outcome) {
                 None => "pending",
                 Some(SlotOutcome::Signed { .. }) => "signed",
@@ -370,7 +378,8 @@ pub struct RefusalInput {
     pub slot_id: String,
     /// The content hash of the version shown to the party.
     pub content_hash: String,
-    /// Reason code (`disputes_content`, `refuses_without_reason`, `absent`, `other` …).
+    /// Reason code: `disputes_content`, `refuses_to_cooperate`, `needs_authorisation`,
+    /// `claims_no_authority`, `refuses_document`, or `other` (then `reason_text` says why).
     pub reason: String,
     /// The reason in words (required for `other`).
     pub reason_text: String,

@@ -545,7 +545,7 @@ deadline-state-elapsed = elapsed
 severity-blocking = blocking
 severity-warning = warning
 error-blocked = The case cannot be closed or archived
-error-blocked-detail = { $count } blocking findings stand: { $codes }
+error-blocked-detail = { $count } blocking findings stand; see the completeness check
 
 ## Command line: rules
 cli-status-changed = { $no } is now: { $status }
@@ -637,7 +637,7 @@ demo-leave = { $n }. rectification order { $no }: refused by the party, left at 
 
 ## Sync with the back office
 error-refused = Refused: the events did not verify; nothing was stored
-error-sync_not_enrolled = This device is not enrolled with a back office; run casetrail enrol first
+error-sync_not_enrolled = This device is not enrolled with a back office yet; enrol it with a code from the back office first
 error-sync_bad_address = The back office's address cannot be used
 error-sync_network = The network failed; everything acknowledged is kept, and it will be retried
 error-sync_unavailable = The back office is unavailable for now; it will be retried

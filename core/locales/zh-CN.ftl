@@ -545,7 +545,7 @@ deadline-state-elapsed = 已届满
 severity-blocking = 阻止结案
 severity-warning = 提示
 error-blocked = 不能结案或归档
-error-blocked-detail = 还有 { $count } 项阻止结案的问题：{ $codes }
+error-blocked-detail = 还有 { $count } 项阻止结案的问题，详见完整性检查
 
 ## Command line: rules
 cli-status-changed = { $no } 状态已改为：{ $status }
@@ -637,7 +637,7 @@ demo-leave = { $n }. 责令改正通知书 { $no }：当事人拒收，留置送
 
 ## Sync with the back office
 error-refused = 拒收：事件未通过校验，未保存任何内容
-error-sync_not_enrolled = 本设备尚未在局端登记，请先运行 casetrail enrol
+error-sync_not_enrolled = 本设备尚未在局端登记，请先用局端发放的登记码登记
 error-sync_bad_address = 局端地址不可用
 error-sync_network = 网络中断，已确认的内容均已保存，稍后会自动重试
 error-sync_unavailable = 局端暂时不可用，稍后会自动重试

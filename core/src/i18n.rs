@@ -154,20 +154,13 @@ pub fn describe_error(lang: Lang, err: &crate::Error) -> String {
             ],
         ),
         Error::InvalidState { reason } => tr(lang, &format!("state-{reason}")),
-        Error::Blocked { findings } => {
-            let codes: Vec<String> = findings
-                .iter()
-                .map(|f| tr(lang, &format!("finding-{}", f.code)))
-                .collect();
-            tr_args(
-                lang,
-                "error-blocked-detail",
-                &[
-                    ("count", FluentValue::from(findings.len())),
-                    ("codes", arg(codes.join("；"))),
-                ],
-            )
-        }
+        // The findings' own messages need their record and signer to read well; the screen
+        // (or `casetrail case check`) lists them, the error says how many.
+        Error::Blocked { findings } => tr_args(
+            lang,
+            "error-blocked-detail",
+            &[("count", FluentValue::from(findings.len()))],
+        ),
         Error::StorageFull => return class,
         Error::Sync(crate::sync::SyncError::Rejected { code, .. }) => {
             let id = format!("server-code-{code}");

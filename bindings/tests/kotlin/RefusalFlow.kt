@@ -53,6 +53,8 @@ fun refusalToSignThenSync() {
     val roles = inquiry.slots.map { it.role }.sorted()
     assertEquals(listOf("interviewee", "officer", "officer"), roles)
     val interviewee = inquiry.slots.single { it.role == "interviewee" }
+    assertTrue(interviewee.refusable && "相符" in interviewee.affirmation)
+    assertTrue(inquiry.slots.filter { it.role == "officer" }.none { it.refusable })
     val pending = ws.findings(case.id).filter { it.code == "signature_pending" }
     assertEquals(3, pending.size)
     assertTrue(pending.all { it.blocking })

@@ -50,6 +50,7 @@ def test_blocked_lists_the_findings(workspace):
     with pytest.raises(ct.CaseTrailError.Blocked) as e:
         workspace.change_status(case.id, "closed", "调查结束")
     assert "signature_pending" in e.value.findings
+    assert "3" in e.value.user_message and "{" not in e.value.user_message
     assert workspace.list_cases()[0].status == case.status
 
 
@@ -93,8 +94,9 @@ def test_storage(tmp_path, vault):
 
 
 def test_not_enrolled(workspace):
-    with pytest.raises(ct.CaseTrailError.NotEnrolled):
+    with pytest.raises(ct.CaseTrailError.NotEnrolled) as e:
         asyncio.run(workspace.sync(False, None, None))
+    assert "登记码" in e.value.user_message and "casetrail" not in e.value.user_message
 
 
 def closed_port():
