@@ -1,0 +1,165 @@
+/**
+ * What every screen shares: the app's words for the view-models' [UiText] and codes (the core's
+ * own words are shown as they are), the screen frame, the error banner and a pick list.
+ */
+package org.casetrail.app
+
+import androidx.annotation.StringRes
+import androidx.compose.foundation.horizontalScroll
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.PaddingValues
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.ExperimentalMaterial3Api
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.material3.TopAppBar
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.res.stringResource
+import androidx.compose.ui.unit.dp
+import org.casetrail.client.Msg
+import org.casetrail.client.RefusalNeed
+import org.casetrail.client.SyncAction
+import org.casetrail.client.UiError
+import org.casetrail.client.UiText
+
+/** The words of a [UiText]: the core's as given, the app's from resources. */
+@Composable
+fun UiText.resolve(): String =
+    when (this) {
+        is UiText.Core -> text
+        is UiText.App -> stringResource(msg.res)
+    }
+
+@get:StringRes
+private val Msg.res: Int
+    get() = when (this) {
+        Msg.UNEXPECTED -> R.string.msg_unexpected
+        Msg.BAD_JSON -> R.string.msg_bad_json
+        Msg.BAD_NUMBER -> R.string.msg_bad_number
+        Msg.AV_EVIDENCE_REQUIRED -> R.string.msg_av_evidence_required
+    }
+
+@StringRes
+fun refusalReasonLabel(code: String): Int =
+    when (code) {
+        "disputes_content" -> R.string.reason_disputes_content
+        "refuses_to_cooperate" -> R.string.reason_refuses_to_cooperate
+        "needs_authorisation" -> R.string.reason_needs_authorisation
+        "claims_no_authority" -> R.string.reason_claims_no_authority
+        "refuses_document" -> R.string.reason_refuses_document
+        else -> R.string.reason_other
+    }
+
+@StringRes
+fun relationLabel(code: String): Int =
+    when (code) {
+        "witness" -> R.string.relation_witness
+        "grassroots_rep" -> R.string.relation_grassroots_rep
+        "receiving_clerk" -> R.string.relation_receiving_clerk
+        "household_adult" -> R.string.relation_household_adult
+        else -> R.string.relation_other
+    }
+
+@StringRes
+fun needLabel(need: RefusalNeed): Int =
+    when (need) {
+        RefusalNeed.REFUSABLE_SLOT -> R.string.need_refusable_slot
+        RefusalNeed.REASON -> R.string.need_reason
+        RefusalNeed.REASON_TEXT -> R.string.need_reason_text
+        RefusalNeed.NOTED_BY -> R.string.need_noted_by
+        RefusalNeed.ANNOTATION -> R.string.need_annotation
+        RefusalNeed.AV_EVIDENCE -> R.string.need_av_evidence
+        RefusalNeed.WITNESS_NAME -> R.string.need_witness_name
+    }
+
+@StringRes
+fun syncActionLabel(action: SyncAction): Int =
+    when (action) {
+        SyncAction.RETRY_LATER -> R.string.sync_action_retry_later
+        SyncAction.SECURITY_ALARM -> R.string.sync_action_security_alarm
+        SyncAction.RE_ENROL -> R.string.sync_action_re_enrol
+        SyncAction.ENROL -> R.string.sync_action_enrol
+        SyncAction.FIX_INPUT -> R.string.sync_action_fix_input
+        SyncAction.NONE -> R.string.sync_action_none
+        SyncAction.SHOW_ERROR -> R.string.sync_action_show_error
+    }
+
+@StringRes
+fun slotStateLabel(state: String): Int =
+    when (state) {
+        "signed" -> R.string.slot_signed
+        "refused" -> R.string.slot_refused
+        "sealed" -> R.string.slot_sealed
+        else -> R.string.slot_pending
+    }
+
+@StringRes
+fun recordStatusLabel(status: String): Int =
+    when (status) {
+        "finalized" -> R.string.record_finalized
+        "void" -> R.string.record_void
+        else -> R.string.record_draft
+    }
+
+/** A screen: title bar with a back button when there is somewhere to go back to. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun ScreenFrame(
+    title: String,
+    onBack: (() -> Unit)? = null,
+    actions: @Composable () -> Unit = {},
+    content: @Composable (PaddingValues) -> Unit,
+) {
+    Scaffold(
+        topBar = {
+            TopAppBar(
+                title = { Text(title) },
+                navigationIcon = { if (onBack != null) TextButton(onClick = onBack) { Text(stringResource(R.string.back)) } },
+                actions = { actions() },
+            )
+        },
+        content = content,
+    )
+}
+
+/** A failure, in the core's words, until dismissed. */
+@Composable
+fun ErrorBanner(error: UiError?, onDismiss: () -> Unit) {
+    if (error == null) return
+    Card(
+        colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer),
+        modifier = Modifier.fillMaxWidth().padding(vertical = 4.dp),
+    ) {
+        Column(Modifier.padding(12.dp)) {
+            Text(error.text.resolve(), color = MaterialTheme.colorScheme.onErrorContainer)
+            TextButton(onClick = onDismiss) { Text(stringResource(R.string.dismiss)) }
+        }
+    }
+}
+
+/** A pick list of codes as chips. */
+@OptIn(ExperimentalMaterial3Api::class)
+@Composable
+fun Choices(options: List<String>, selected: String, label: @Composable (String) -> String, onSelect: (String) -> Unit) {
+    Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        options.forEach { code ->
+            FilterChip(selected = code == selected, onClick = { onSelect(code) }, label = { Text(label(code)) })
+        }
+    }
+}
+
+/** A section heading in a list. */
+@Composable
+fun SectionTitle(text: String) {
+    Text(text, style = MaterialTheme.typography.titleMedium, modifier = Modifier.padding(top = 16.dp, bottom = 4.dp))
+}

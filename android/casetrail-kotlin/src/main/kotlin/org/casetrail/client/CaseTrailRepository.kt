@@ -1,0 +1,135 @@
+/**
+ * The one door from the app to the core.
+ *
+ * The core's local calls block (SQLite, hashing, image work), so each runs on the IO dispatcher,
+ * never on the main thread; sync and enrolment are already suspending (the core runs them on its
+ * own runtime). Every call returns an [Outcome]: a value, or the failure mapped to a [UiError],
+ * so view-models never see an exception from the core.
+ */
+package org.casetrail.client
+
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+import org.casetrail.CancelToken
+import org.casetrail.CaptureInput
+import org.casetrail.CaseDetail
+import org.casetrail.CaseRow
+import org.casetrail.CaseTrail
+import org.casetrail.CaseTrailInterface
+import org.casetrail.DeadlineView
+import org.casetrail.EnrolmentView
+import org.casetrail.EvidenceView
+import org.casetrail.FindingView
+import org.casetrail.KeyVault
+import org.casetrail.KindView
+import org.casetrail.PadStrokes
+import org.casetrail.RecordView
+import org.casetrail.RefusalInput
+import org.casetrail.ServeInput
+import org.casetrail.SyncListener
+import org.casetrail.SyncReportView
+import org.casetrail.SyncStatusView
+import org.casetrail.VerifyView
+
+/** What the case screen shows, loaded together. */
+data class CaseScreen(
+    val detail: CaseDetail,
+    val findings: List<FindingView>,
+    val deadlines: List<DeadlineView>,
+)
+
+class CaseTrailRepository(
+    private val core: CaseTrailInterface,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+) {
+    private suspend fun <T> local(block: CaseTrailInterface.() -> T): Outcome<T> =
+        withContext(io) { attempt { core.block() } }
+
+    suspend fun setLanguage(lang: String): Outcome<Unit> = local { setLanguage(lang) }
+
+    suspend fun deviceId(): Outcome<String> = local { deviceId() }
+
+    suspend fun listCases(): Outcome<List<CaseRow>> = local { listCases() }
+
+    suspend fun due(): Outcome<List<DeadlineView>> = local { due() }
+
+    suspend fun sampleCaseDraft(caseNo: String): Outcome<String> = local { sampleCaseDraft(caseNo) }
+
+    suspend fun createCase(draftJson: String): Outcome<CaseRow> = local { createCase(draftJson) }
+
+    suspend fun caseDetail(caseId: String): Outcome<CaseDetail> = local { caseDetail(caseId) }
+
+    suspend fun findings(caseId: String): Outcome<List<FindingView>> = local { findings(caseId) }
+
+    suspend fun deadlines(caseId: String): Outcome<List<DeadlineView>> = local { deadlines(caseId) }
+
+    /** The case, its findings and its deadlines, in one trip to the IO dispatcher. */
+    suspend fun caseScreen(caseId: String): Outcome<CaseScreen> =
+        local { CaseScreen(caseDetail(caseId), findings(caseId), deadlines(caseId)) }
+
+    suspend fun changeStatus(caseId: String, status: String, reason: String): Outcome<CaseRow> =
+        local { changeStatus(caseId, status, reason) }
+
+    suspend fun recordKinds(): Outcome<List<KindView>> = local { recordKinds() }
+
+    suspend fun sampleRecordJson(caseId: String, kind: String): Outcome<String> =
+        local { sampleRecordJson(caseId, kind) }
+
+    suspend fun addRecord(caseId: String, kind: String, bodyJson: String): Outcome<RecordView> =
+        local { addRecord(caseId, kind, bodyJson) }
+
+    suspend fun amendRecord(recordId: String, bodyJson: String, reason: String): Outcome<RecordView> =
+        local { amendRecord(recordId, bodyJson, reason) }
+
+    suspend fun finalizeRecord(recordId: String): Outcome<RecordView> = local { finalizeRecord(recordId) }
+
+    suspend fun voidRecord(recordId: String, reason: String): Outcome<RecordView> =
+        local { voidRecord(recordId, reason) }
+
+    suspend fun captureFile(input: CaptureInput, path: String): Outcome<EvidenceView> =
+        local { captureFile(input, path) }
+
+    suspend fun captureBytes(input: CaptureInput, bytes: ByteArray): Outcome<EvidenceView> =
+        local { captureBytes(input, bytes) }
+
+    suspend fun signSlot(
+        recordId: String,
+        slotId: String,
+        contentHash: String,
+        strokes: PadStrokes,
+        affirmation: String,
+    ): Outcome<RecordView> = local { signSlot(recordId, slotId, contentHash, strokes, affirmation) }
+
+    suspend fun refuseSlot(input: RefusalInput): Outcome<RecordView> = local { refuseSlot(input) }
+
+    suspend fun serveDocument(input: ServeInput): Outcome<RecordView> = local { serveDocument(input) }
+
+    suspend fun verifyJournal(): Outcome<VerifyView> = local { verifyJournal() }
+
+    suspend fun enrolment(): Outcome<EnrolmentView?> = local { enrolment() }
+
+    suspend fun syncStatus(metered: Boolean): Outcome<SyncStatusView> = local { syncStatus(metered) }
+
+    suspend fun retryWedged(): Outcome<UInt> = local { retryWedged() }
+
+    suspend fun enrol(url: String, code: String, caPem: String?): Outcome<EnrolmentView> =
+        attempt { core.enrol(url, code, caPem) }
+
+    suspend fun sync(metered: Boolean, listener: SyncListener?, cancel: CancelToken?): Outcome<SyncReportView> =
+        attempt { core.sync(metered, listener, cancel) }
+
+    companion object {
+        /**
+         * Opens (or creates) the workspace at [home] with the host's [vault]; [lang] is `zh`
+         * (default) or `en`.
+         */
+        suspend fun open(
+            home: String,
+            vault: KeyVault,
+            lang: String,
+            io: CoroutineDispatcher = Dispatchers.IO,
+        ): Outcome<CaseTrailRepository> =
+            withContext(io) { attempt { CaseTrailRepository(CaseTrail.open(home, vault, lang), io) } }
+    }
+}

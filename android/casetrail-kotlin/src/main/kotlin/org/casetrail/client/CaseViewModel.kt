@@ -1,0 +1,119 @@
+/**
+ * The case screen: the case with its records and evidence, what the regulation still requires
+ * (findings, blocking first), its deadlines, and the actions taken from there: capturing a photo
+ * or video the camera wrote to a file, finalizing or voiding a record, changing the status.
+ *
+ * After every action the whole screen is reloaded from the core, so findings and deadlines always
+ * reflect what was just written.
+ */
+package org.casetrail.client
+
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import org.casetrail.CaptureInput
+import org.casetrail.CaseDetail
+import org.casetrail.DeadlineView
+import org.casetrail.EvidenceView
+import org.casetrail.FindingView
+import org.casetrail.Location
+
+data class CaseState(
+    val loading: Boolean = false,
+    val detail: CaseDetail? = null,
+    val findings: List<FindingView> = emptyList(),
+    val deadlines: List<DeadlineView> = emptyList(),
+    val officers: List<OfficerRef> = emptyList(),
+    /** The officer using the phone (the enrolled one if on the case, else the first). */
+    val me: String? = null,
+    /** The evidence item the last capture produced. */
+    val lastCaptured: EvidenceView? = null,
+    val error: UiError? = null,
+) {
+    /** Findings that keep the case from closing. */
+    val blocking: List<FindingView> get() = findings.filter { it.blocking && !it.overridden }
+}
+
+/** What a capture is about; the file itself comes from the camera. */
+data class CaptureFacts(
+    /** The activity recorded (`onsite_inspection`, `inquiry`, `refusal_to_sign` …). */
+    val activity: String,
+    /** Why it was taken (证明对象). */
+    val purpose: String,
+    val recordId: String? = null,
+    /** What the host thinks it is (`photo`, `video` …); the core decides from the content. */
+    val kind: String? = null,
+    val location: Location? = null,
+    val address: String = "",
+)
+
+class CaseViewModel(
+    private val repo: CaseTrailRepository,
+    val caseId: String,
+    scope: CoroutineScope,
+) : CoreViewModel<CaseState>(CaseState(), scope) {
+
+    fun refresh(): Job = launch { reload() }
+
+    /**
+     * Captures the file at [path] (the camera's output) as evidence of this case, taken by the
+     * officer [capturedBy] (default: [CaseState.me]).
+     */
+    fun capture(path: String, facts: CaptureFacts, capturedBy: String? = null): Job = launch {
+        if (capturedBy == null && state.value.me == null) reload()
+        val input = CaptureInput(
+            caseId = caseId,
+            recordId = facts.recordId,
+            kind = facts.kind,
+            activity = facts.activity,
+            purpose = facts.purpose,
+            capturedBy = capturedBy ?: state.value.me.orEmpty(),
+            location = facts.location,
+            address = facts.address,
+            originalName = path.substringAfterLast('/'),
+        )
+        act(repo.captureFile(input, path)) { s, evidence -> s.copy(lastCaptured = evidence) }
+    }
+
+    /** Finalizes a record: the core checks it and creates its signature slots. */
+    fun finalizeRecord(recordId: String): Job = launch { act(repo.finalizeRecord(recordId)) }
+
+    /** Voids a record with the reason; it stays in the case file, marked. */
+    fun voidRecord(recordId: String, reason: String): Job = launch { act(repo.voidRecord(recordId, reason)) }
+
+    /** Moves the case to [status]; closing is refused while a blocking finding stands. */
+    fun changeStatus(status: String, reason: String): Job = launch { act(repo.changeStatus(caseId, status, reason)) }
+
+    fun dismissError() = update { it.copy(error = null) }
+
+    private suspend fun <T> act(outcome: Outcome<T>, onOk: (CaseState, T) -> CaseState = { s, _ -> s }) {
+        when (outcome) {
+            is Outcome.Ok -> {
+                update { onOk(it, outcome.value).copy(error = null) }
+                reload()
+            }
+            is Outcome.Failed -> update { it.copy(error = outcome.error) }
+        }
+    }
+
+    private suspend fun reload() {
+        update { it.copy(loading = true) }
+        val screen = repo.caseScreen(caseId)
+        val enrolled = repo.enrolment().valueOrNull()?.officer
+        update { s ->
+            when (screen) {
+                is Outcome.Failed -> s.copy(loading = false, error = screen.error)
+                is Outcome.Ok -> {
+                    val officers = officersOf(screen.value.detail.draftJson)
+                    s.copy(
+                        loading = false,
+                        detail = screen.value.detail,
+                        findings = screen.value.findings,
+                        deadlines = screen.value.deadlines,
+                        officers = officers,
+                        me = officers.firstOrNull { it.certNo == enrolled }?.certNo ?: officers.firstOrNull()?.certNo,
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/**
+ * Runs the view-model tests on the JVM without a test engine: each test is a suspend function
+ * run in turn; the run prints one line per test, then `N passed, N failed`, and exits non-zero if
+ * any failed. Gradle's `jvmTest` task and `android/scripts/test-jvm` both start [main].
+ */
+package org.casetrail.client
+
+import kotlin.system.exitProcess
+import kotlinx.coroutines.runBlocking
+
+private val tests: List<Pair<String, suspend () -> Unit>> = listOf(
+    "json: parse and render round trip" to { jsonRoundTrip() },
+    "json: invalid text is refused" to { jsonRefusesInvalidText() },
+    "errors: every core error becomes a UI state" to { everyCoreErrorBecomesUiError() },
+    "repository: a vault without the workspace key is an error state" to { openWithWrongVaultIsAnErrorState() },
+    "case list: a created case shows in the list" to { createdCaseShowsInList() },
+    "case list: a bad draft is an error state" to { badDraftIsAnErrorState() },
+    "case: detail, officers, photo capture" to { caseDetailAndPhotoCapture() },
+    "case: findings follow the records, closing is blocked" to { findingsFollowRecordsAndCloseIsBlocked() },
+    "record form: template fields" to { formFieldsFromTemplate() },
+    "record form: the core's field error lands on its field" to { coreFieldErrorLandsOnField() },
+    "record form: text that is not JSON stays local" to { badJsonStaysLocal() },
+    "record form: save, amend with reason, finalize" to { saveAmendFinalize() },
+    "signature: pad strokes sign the slot" to { padStrokesSignTheSlot() },
+    "signature: an amended record cannot be signed on the old version" to { staleVersionIsNotSigned() },
+    "refusal: cannot submit until the rules are met, then the slot is refused" to { refusalNeedsEverythingThenRefuses() },
+    "refusal: officer slots cannot be refused" to { officerSlotIsNotRefusable() },
+    "refusal: the core's own field errors land on the sheet" to { coreRefusalErrorLandsOnField() },
+    "sync: not enrolled leads to the enrol screen" to { notEnrolledLeadsToEnrol() },
+    "sync: unreachable back office means retry later" to { unreachableMeansRetryLater() },
+    "sync: a bad address is an input error" to { badAddressIsInputError() },
+    "sync: enrol and sync with a real back office" to { enrolAndSyncWithBackOffice() },
+)
+
+fun main(args: Array<String>) {
+    val only = args.firstOrNull()
+    var passed = 0
+    var failed = 0
+    for ((name, test) in tests) {
+        if (only != null && !name.contains(only)) continue
+        val start = System.nanoTime()
+        try {
+            runBlocking { test() }
+            passed++
+            println("PASS $name (${(System.nanoTime() - start) / 1_000_000} ms)")
+        } catch (e: Throwable) {
+            failed++
+            println("FAIL $name: $e")
+            e.stackTrace.filter { it.className.startsWith("org.casetrail.client") }.take(4).forEach { println("    at $it") }
+        }
+    }
+    println("$passed passed, $failed failed")
+    if (failed > 0 || passed == 0) exitProcess(1)
+}
