@@ -1,0 +1,106 @@
+// Checks the contract the app relies on, against the real library (macOS slice of the
+// xcframework): a workspace opens with a host vault, a case and a record go through draft,
+// finalize and a signature, invalid input comes back as `CaseTrailError.Invalid` with its
+// field, and a sync before enrolment says so. The rules themselves are tested in Rust; this is
+// about the Swift side of the boundary.
+
+import CaseTrail
+import Foundation
+import XCTest
+
+/// A vault in memory, for tests (the Keychain needs a signed app).
+private final class MemoryVault: KeyVault, @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String: Data] = [:]
+
+    func seal(name: String, secret: Data) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard items[name] == nil else {
+            throw CaseTrailError.KeyVault(userMessage: "\(name) already sealed")
+        }
+        items[name] = secret
+    }
+
+    func unseal(name: String) throws -> Data? {
+        lock.lock()
+        defer { lock.unlock() }
+        return items[name]
+    }
+}
+
+final class CaseTrailTests: XCTestCase {
+    private var homes: [URL] = []
+
+    override func tearDown() {
+        for home in homes {
+            try? FileManager.default.removeItem(at: home)
+        }
+        homes = []
+        super.tearDown()
+    }
+
+    /// A fresh workspace in a temporary folder, with English messages.
+    private func openCore() throws -> CaseTrail {
+        let home = FileManager.default.temporaryDirectory
+            .appendingPathComponent("casetrail-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        homes.append(home)
+        return try CaseTrail.open(home: home.path, vault: MemoryVault(), lang: "en")
+    }
+
+    func testCaseRecordAndSignature() throws {
+        let core = try openCore()
+        let row = try core.createCase(draftJson: core.sampleCaseDraft(caseNo: "T-1"))
+        XCTAssertEqual(try core.listCases().map(\.id), [row.id])
+
+        let sample = try core.sampleRecordJson(caseId: row.id, kind: "inquiry_record")
+        let draft = try core.addRecord(caseId: row.id, kind: "inquiry_record", bodyJson: sample)
+        XCTAssertEqual(draft.status, "draft")
+
+        let record = try core.finalizeRecord(recordId: draft.id)
+        XCTAssertEqual(record.status, "finalized")
+        let slot = try XCTUnwrap(record.slots.first)
+        XCTAssertEqual(slot.state, "pending")
+
+        let strokes = PadStrokes(width: 300, height: 120, strokes: [[
+            PadPoint(x: 10, y: 10, tMs: 0, pressure: 1),
+            PadPoint(x: 60, y: 40, tMs: 16, pressure: 1),
+        ]])
+        let signed = try core.signSlot(
+            recordId: record.id, slotId: slot.id, contentHash: record.contentHash,
+            strokes: strokes, affirmation: "")
+        XCTAssertEqual(signed.slots.first?.state, "signed")
+
+        let detail = try core.caseDetail(caseId: row.id)
+        XCTAssertEqual(detail.records.map(\.id), [record.id])
+        XCTAssertFalse(try core.findings(caseId: row.id).isEmpty)
+    }
+
+    func testInvalidInputNamesTheField() throws {
+        let core = try openCore()
+        let row = try core.createCase(draftJson: core.sampleCaseDraft(caseNo: "T-2"))
+        XCTAssertThrowsError(
+            try core.addRecord(
+                caseId: row.id, kind: "inquiry_record", bodyJson: #"{"officers":["nobody"]}"#)
+        ) { error in
+            guard let error = error as? CaseTrailError else {
+                return XCTFail("not a CaseTrailError: \(error)")
+            }
+            XCTAssertEqual(error.invalidField, "officers[0]")
+            XCTAssertFalse(error.userMessage.isEmpty)
+        }
+    }
+
+    func testSyncBeforeEnrolmentSaysSo() async throws {
+        let core = try openCore()
+        do {
+            _ = try await core.sync(metered: false, listener: nil, cancel: CancelToken())
+            XCTFail("sync without enrolment succeeded")
+        } catch CaseTrailError.NotEnrolled {
+            // expected
+        }
+        XCTAssertNil(try core.enrolment())
+        XCTAssertFalse(try core.syncStatus(metered: false).enrolled)
+    }
+}
