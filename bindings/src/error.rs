@@ -1,8 +1,9 @@
 //! The one error type the apps see. Each variant is something a screen reacts to differently
 //! (show the field, say it is gone, retry later, raise an alarm); every variant carries the
 //! stable code of the core error and a message in the workspace's language (Chinese by
-//! default), never user content. The words are in `user_message`: Kotlin's `Throwable` already
-//! owns `message`, and a field of that name would not compile there.
+//! default). No user content, except that `Blocked` names what blocks, as the findings do.
+//! The words are in `user_message`: Kotlin's `Throwable` already owns `message`, and a field of
+//! that name would not compile there.
 
 use casetrail_core::i18n::{Lang, describe_error, tr};
 use casetrail_core::sync::SyncError;
@@ -121,7 +122,7 @@ impl CaseTrailError {
                 user_message,
             },
             Error::Blocked { findings } => CaseTrailError::Blocked {
-                findings: findings.into_iter().map(|f| f.code).collect(),
+                findings: findings.into_iter().map(|f| f.code.to_owned()).collect(),
                 user_message,
             },
             Error::Vault(_) | Error::Crypto(_) => CaseTrailError::KeyVault { user_message },

@@ -545,7 +545,7 @@ deadline-state-elapsed = elapsed
 severity-blocking = blocking
 severity-warning = warning
 error-blocked = The case cannot be closed or archived
-error-blocked-detail = { $count } blocking findings stand; see the completeness check
+error-blocked-detail = { $count } blocking findings stand: { $findings }
 
 ## Command line: rules
 cli-status-changed = { $no } is now: { $status }

@@ -545,7 +545,7 @@ deadline-state-elapsed = 已届满
 severity-blocking = 阻止结案
 severity-warning = 提示
 error-blocked = 不能结案或归档
-error-blocked-detail = 还有 { $count } 项阻止结案的问题，详见完整性检查
+error-blocked-detail = 还有 { $count } 项阻止结案的问题：{ $findings }
 
 ## Command line: rules
 cli-status-changed = { $no } 状态已改为：{ $status }

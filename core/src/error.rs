@@ -155,8 +155,8 @@ pub enum Error {
     /// The case cannot be closed or archived: blocking findings stand (see `check_case`).
     #[error("{} blocking finding(s) stand", findings.len())]
     Blocked {
-        /// The findings that block.
-        findings: Vec<crate::model::FindingKey>,
+        /// The findings that block, as `check_case` reports them.
+        findings: Vec<crate::rules::Finding>,
     },
 
     /// The device key is missing, does not match the workspace, or a signature failed.

@@ -120,8 +120,13 @@ pub fn message_ids(source: &str) -> Vec<String> {
         .collect()
 }
 
+fn sep_list(lang: Lang) -> &'static str {
+    if lang == Lang::Zh { "；" } else { "; " }
+}
+
 /// A user-facing description of an error in `lang`: what went wrong, and for validation errors
-/// which field and which rule. Never includes user content.
+/// which field and which rule. The only user content it carries is in `Blocked`, which says
+/// what blocks as `check_case` would (a record's kind, who has still to sign).
 pub fn describe_error(lang: Lang, err: &crate::Error) -> String {
     use crate::Error;
     let class = tr(lang, &format!("error-{}", err.code()));
@@ -154,13 +159,17 @@ pub fn describe_error(lang: Lang, err: &crate::Error) -> String {
             ],
         ),
         Error::InvalidState { reason } => tr(lang, &format!("state-{reason}")),
-        // The findings' own messages need their record and signer to read well; the screen
-        // (or `casetrail case check`) lists them, the error says how many.
-        Error::Blocked { findings } => tr_args(
-            lang,
-            "error-blocked-detail",
-            &[("count", FluentValue::from(findings.len()))],
-        ),
+        Error::Blocked { findings } => {
+            let messages: Vec<String> = findings.iter().map(|f| f.message(lang)).collect();
+            tr_args(
+                lang,
+                "error-blocked-detail",
+                &[
+                    ("count", FluentValue::from(findings.len())),
+                    ("findings", arg(messages.join(sep_list(lang)))),
+                ],
+            )
+        }
         Error::StorageFull => return class,
         Error::Sync(crate::sync::SyncError::Rejected { code, .. }) => {
             let id = format!("server-code-{code}");

@@ -51,7 +51,7 @@ fun blocked() = openWorkspace().use { ws ->
         ws.changeStatus(case.id, "closed", "调查结束")
     }
     assertTrue("signature_pending" in e.findings, e.findings.toString())
-    assertTrue("3" in e.userMessage && "{" !in e.userMessage, e.userMessage)
+    assertTrue("孙丽" in e.userMessage && "{" !in e.userMessage, e.userMessage)
     assertEquals(case.status, ws.listCases().single().status)
 }
 

@@ -50,7 +50,7 @@ def test_blocked_lists_the_findings(workspace):
     with pytest.raises(ct.CaseTrailError.Blocked) as e:
         workspace.change_status(case.id, "closed", "调查结束")
     assert "signature_pending" in e.value.findings
-    assert "3" in e.value.user_message and "{" not in e.value.user_message
+    assert "孙丽" in e.value.user_message and "{" not in e.value.user_message
     assert workspace.list_cases()[0].status == case.status
 
 

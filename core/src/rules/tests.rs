@@ -657,7 +657,7 @@ fn closing_is_blocked_until_mended_or_overridden_by_a_leader() {
     assert_eq!(findings[0].code, "record_draft");
     assert!(i18n::describe_error(Lang::Zh, &err).contains("尚未定稿"));
     // An override needs a finalized, approving leader-approval record of the case.
-    let key = findings[0].clone();
+    let key = findings[0].key();
     let pending =
         f.ws.add_record(
             case.id,

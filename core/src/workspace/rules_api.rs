@@ -132,16 +132,11 @@ pub(crate) fn closes(status: CaseStatus) -> bool {
 }
 
 /// The blocking findings that would stand if `file` moved to `to`.
-pub(crate) fn blocking_after(
-    file: &CaseFile,
-    to: CaseStatus,
-    now: DateTime<Utc>,
-) -> Vec<FindingKey> {
+pub(crate) fn blocking_after(file: &CaseFile, to: CaseStatus, now: DateTime<Utc>) -> Vec<Finding> {
     let mut future = file.clone();
     future.case.status = to;
     rules::completeness(&future, now)
-        .iter()
+        .into_iter()
         .filter(|f| f.blocks())
-        .map(Finding::key)
         .collect()
 }
