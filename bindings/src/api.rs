@@ -9,8 +9,8 @@ use casetrail_core::i18n::Lang;
 use casetrail_core::media::{Stroke, StrokePoint, Strokes};
 use casetrail_core::model::bodies::ServiceMethod;
 use casetrail_core::model::{
-    CaseId, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation, RecordBody,
-    RecordId, RecordKind, RecordedActivity, RefusalReason, SlotId,
+    CaseId, CaseStatus, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation,
+    RecordBody, RecordId, RecordKind, RecordedActivity, RefusalReason, SlotId,
 };
 use casetrail_core::workspace::{
     CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput as CoreWitness,
@@ -103,9 +103,11 @@ impl CaseTrail {
     }
 
     fn person(&self, field: &str, name: &str, relation: &str) -> Result<Person> {
-        let relation: PersonRelation =
-            serde_json::from_value(serde_json::Value::String(relation.trim().to_owned()))
-                .map_err(|_| self.bad(&format!("{field}.relation")))?;
+        let relation = self.code(
+            &format!("{field}.relation"),
+            relation,
+            PersonRelation::parse,
+        )?;
         Ok(Person {
             name: name.trim().to_owned(),
             relation,
@@ -284,7 +286,7 @@ impl CaseTrail {
         reason: String,
     ) -> Result<CaseRow> {
         let id: CaseId = self.id("case_id", &case_id)?;
-        let to = self.code("status", &status, casetrail_core::model::CaseStatus::parse)?;
+        let to = self.code("status", &status, CaseStatus::parse)?;
         self.ws
             .change_status(id, to, &reason)
             .map_err(|e| self.err(e))?;
@@ -309,6 +311,60 @@ impl CaseTrail {
                 template_json: k.empty_body().to_json().unwrap_or_default(),
             })
             .collect()
+    }
+
+    /// A pick-list with its labels, so the apps hard-code no codes: `refusal_reason`,
+    /// `relation` (of a witness or receiver), `activity` (what a capture records),
+    /// `evidence_kind`, `case_status`, `service_method`. (Record kinds: `record_kinds`.)
+    pub fn choices(&self, list: String) -> Result<Vec<Choice>> {
+        fn labelled<T: Copy>(
+            lang: Lang,
+            all: &[T],
+            code: impl Fn(T) -> &'static str,
+            prefix: &str,
+        ) -> Vec<Choice> {
+            all.iter()
+                .map(|&v| Choice {
+                    code: code(v).to_owned(),
+                    label: casetrail_core::i18n::tr(lang, &format!("{prefix}{}", code(v))),
+                })
+                .collect()
+        }
+        let lang = self.lang();
+        Ok(match list.trim() {
+            "refusal_reason" => labelled(
+                lang,
+                RefusalReason::ALL,
+                RefusalReason::as_str,
+                "refusal-reason-",
+            ),
+            "relation" => labelled(
+                lang,
+                PersonRelation::ALL,
+                PersonRelation::as_str,
+                "relation-",
+            ),
+            "activity" => labelled(
+                lang,
+                RecordedActivity::ALL,
+                RecordedActivity::as_str,
+                "activity-",
+            ),
+            "evidence_kind" => labelled(
+                lang,
+                EvidenceKind::ALL,
+                EvidenceKind::as_str,
+                "evidence-kind-",
+            ),
+            "case_status" => labelled(lang, CaseStatus::ALL, CaseStatus::as_str, "status-"),
+            "service_method" => labelled(
+                lang,
+                ServiceMethod::ALL,
+                ServiceMethod::as_str,
+                "service-method-",
+            ),
+            _ => return Err(self.bad("list")),
+        })
     }
 
     /// A filled-in example body of `kind` for this case (its first party, its officers), for
@@ -449,10 +505,7 @@ impl CaseTrail {
     pub fn serve_document(&self, input: ServeInput) -> Result<RecordView> {
         let mut req = ServeRequest::new(
             self.id("document_id", &input.document_id)?,
-            self.code("method", &input.method, |m| {
-                serde_json::from_value::<ServiceMethod>(serde_json::Value::String(m.to_owned()))
-                    .ok()
-            })?,
+            self.code("method", &input.method, ServiceMethod::parse)?,
         );
         req.served_at = input.served_at.map(chrono::DateTime::<chrono::Utc>::from);
         req.address = input.address.clone();

@@ -288,6 +288,15 @@ pub struct KindView {
     pub template_json: String,
 }
 
+/// One entry of a pick-list: the code the core takes, and its label.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Choice {
+    /// Stable code, as the calls take it.
+    pub code: String,
+    /// Label in the workspace's language.
+    pub label: String,
+}
+
 /// Where the phone was (a fix, or why there is none).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum Location {

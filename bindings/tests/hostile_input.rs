@@ -191,3 +191,48 @@ fn a_language_that_does_not_exist_falls_back_to_chinese() {
             .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     );
 }
+
+#[test]
+fn every_pick_list_is_labelled_in_both_languages_and_accepted_by_the_calls() {
+    let f = fixture();
+    for lang in ["zh", "en"] {
+        f.ws.set_language(lang.into());
+        for list in [
+            "refusal_reason",
+            "relation",
+            "activity",
+            "evidence_kind",
+            "case_status",
+            "service_method",
+        ] {
+            let choices = f.ws.choices(list.into()).unwrap();
+            assert!(choices.len() >= 5, "{list}");
+            for c in &choices {
+                // A missing label would come back as its message id, `prefix-code`.
+                let missing = c.label.ends_with(&format!("-{}", c.code));
+                let chinese = c
+                    .label
+                    .chars()
+                    .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch));
+                assert!(
+                    !c.label.is_empty() && !missing && (lang == "en" || chinese),
+                    "{lang} {list}: {c:?} has no label"
+                );
+            }
+        }
+    }
+    // The codes are the ones the calls take: every activity is a valid capture activity.
+    for c in f.ws.choices("activity".into()).unwrap() {
+        let mut input = capture_input(&f.case_id, Some("photo".into()), None);
+        input.activity = c.code;
+        let e = f.ws.capture_bytes(input, vec![0xff; 16]).unwrap();
+        assert_eq!(
+            e.kind, "file",
+            "bytes that are not a photo are kept as a file"
+        );
+    }
+    assert!(matches!(
+        f.ws.choices("colours".into()),
+        Err(CaseTrailError::Invalid { field, .. }) if field == "list"
+    ));
+}

@@ -694,3 +694,28 @@ backoffice-case-findings = {"    "}completeness: { $blocking } blocking of { $to
 backoffice-case-decision = {"    "}back office { $subject }: { $by }
 backoffice-case-flags = {"    "}{ $count } events signed after the device was revoked, flagged
 cli-server-plain-not-loopback = Plain HTTP is served on loopback only; to listen on { $addr }, enable TLS with --tls-cert and --tls-key
+
+## Pick-lists the apps show (codes as the core parses them)
+
+refusal-reason-disputes_content = Disputes the content of the record
+refusal-reason-refuses_to_cooperate = Refuses to cooperate or to sign
+refusal-reason-needs_authorisation = Must first ask a superior or the legal representative
+refusal-reason-claims_no_authority = Says they have no authority to sign
+refusal-reason-refuses_document = Refuses to accept the document
+refusal-reason-other = Other reason
+relation-party_self = The party in person
+relation-legal_rep = Legal representative / person in charge
+relation-authorised_agent = Authorised agent
+relation-stat_staff = Statistics staff
+relation-witness = Witness
+relation-household_adult = Adult household member
+relation-receiving_clerk = Receiving clerk
+relation-grassroots_rep = Representative of the local organisation or employer
+relation-other = Someone else
+service-method-direct = Direct service
+service-method-leave_at_premises = Left at the premises
+service-method-postal = By post
+service-method-entrusted = Entrusted service
+service-method-forwarded = Forwarded service
+service-method-electronic = Electronic service
+service-method-public_notice = Public notice

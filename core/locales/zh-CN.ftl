@@ -694,3 +694,28 @@ backoffice-case-findings = 　　完整性：阻止结案 { $blocking } 项，�
 backoffice-case-decision = 　　局端{ $subject }：{ $by }
 backoffice-case-flags = 　　{ $count } 条事件在设备吊销后签名，已标记
 cli-server-plain-not-loopback = 不加密的 HTTP 只能监听本机地址；要在 { $addr } 上服务，请用 --tls-cert 和 --tls-key 启用 TLS
+
+## Pick-lists the apps show (codes as the core parses them)
+
+refusal-reason-disputes_content = 对笔录内容有异议
+refusal-reason-refuses_to_cooperate = 拒不配合、拒绝签字
+refusal-reason-needs_authorisation = 需请示上级或法定代表人
+refusal-reason-claims_no_authority = 称无权签字
+refusal-reason-refuses_document = 拒绝接收文书
+refusal-reason-other = 其他原因
+relation-party_self = 当事人本人
+relation-legal_rep = 法定代表人/负责人
+relation-authorised_agent = 委托代理人
+relation-stat_staff = 统计人员
+relation-witness = 见证人
+relation-household_adult = 同住成年家属
+relation-receiving_clerk = 收发人员
+relation-grassroots_rep = 基层组织或所在单位代表
+relation-other = 其他人员
+service-method-direct = 直接送达
+service-method-leave_at_premises = 留置送达
+service-method-postal = 邮寄送达
+service-method-entrusted = 委托送达
+service-method-forwarded = 转交送达
+service-method-electronic = 电子送达
+service-method-public_notice = 公告送达

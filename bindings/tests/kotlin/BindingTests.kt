@@ -5,6 +5,7 @@ package org.casetrail.tests
 fun main() = runAll(
     listOf(
         "the refusal-to-sign flow, then a sync to the back office" to ::refusalToSignThenSync,
+        "pick-lists with their labels" to ::pickLists,
         "labels and messages in English" to ::englishLabels,
         "Invalid: bad JSON, unknown kind" to ::invalidInput,
         "NotFound: an unknown case" to ::notFound,

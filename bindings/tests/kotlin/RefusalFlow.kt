@@ -173,6 +173,18 @@ fun refusalToSignThenSync() {
     ws.close()
 }
 
+/** The pick-lists the screens offer carry the codes the calls take, labelled in Chinese. */
+fun pickLists() = openWorkspace().use { ws ->
+    val reasons = ws.choices("refusal_reason")
+    assertEquals("对笔录内容有异议", reasons.single { it.code == "disputes_content" }.label)
+    val relations = ws.choices("relation").map { it.code }
+    assertTrue("witness" in relations && "grassroots_rep" in relations, relations.toString())
+    val leave = ws.choices("service_method").single { it.code == "leave_at_premises" }
+    assertEquals("留置送达", leave.label)
+    val e = assertFailsWith<CaseTrailException.Invalid> { ws.choices("colours") }
+    assertEquals("list", e.field)
+}
+
 fun englishLabels() {
     openWorkspace().use { ws ->
         ws.setLanguage("en")

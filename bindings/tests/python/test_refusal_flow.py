@@ -132,6 +132,8 @@ def test_refusal_to_sign_then_sync(workspace, backoffice, photo_path):
 
 def test_english_labels_and_messages(workspace):
     workspace.set_language("en")
+    reasons = {c.code: c.label for c in workspace.choices("refusal_reason")}
+    assert reasons["disputes_content"] == "Disputes the content of the record"
     case = new_case(workspace)
     assert case.stage_label == "Investigation"
     try:

@@ -151,25 +151,25 @@ pub enum ReadBack {
     ReadToThem,
 }
 
-/// How a document is served (送达方式, Art. 17; 民诉法 §85–95).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceMethod {
-    /// 直接送达: receipt signed by the serving officer and the recipient.
-    Direct,
-    /// 留置送达: refusal reason and date, serving officer and witness sign, AV.
-    LeaveAtPremises,
-    /// 邮寄送达: registered/express mail with postage proof and return receipt.
-    Postal,
-    /// 委托送达.
-    Entrusted,
-    /// 转交送达.
-    Forwarded,
-    /// 电子送达 (with the party's written consent).
-    Electronic,
-    /// 公告送达: deemed served 30 days after publication.
-    PublicNotice,
-}
+super::case::code_enum!(
+    /// How a document is served (送达方式, Art. 17; 民诉法 §85–95).
+    ServiceMethod {
+        /// 直接送达: receipt signed by the serving officer and the recipient.
+        Direct = "direct",
+        /// 留置送达: refusal reason and date, serving officer and witness sign, AV.
+        LeaveAtPremises = "leave_at_premises",
+        /// 邮寄送达: registered/express mail with postage proof and return receipt.
+        Postal = "postal",
+        /// 委托送达.
+        Entrusted = "entrusted",
+        /// 转交送达.
+        Forwarded = "forwarded",
+        /// 电子送达 (with the party's written consent).
+        Electronic = "electronic",
+        /// 公告送达: deemed served 30 days after publication.
+        PublicNotice = "public_notice",
+    }
+);
 
 // ---------------------------------------------------------------------------------------------
 // A. 程序启动 Initiation

@@ -155,29 +155,34 @@ impl Party {
     }
 }
 
-/// How a person relates to the case (domain.md §6.1 Person.relationToCase).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum PersonRelation {
-    /// The party in person.
-    PartySelf,
-    /// 法定代表人.
-    #[default]
-    LegalRep,
-    /// 委托代理人.
-    AuthorisedAgent,
-    /// 统计人员 of the party.
-    StatStaff,
-    /// 证人 / 见证人.
-    Witness,
-    /// 同住成年家属 (may receive service).
-    HouseholdAdult,
-    /// 收件人 / 收发人员.
-    ReceivingClerk,
-    /// 基层组织或单位代表 (witness for leave-at-premises service).
-    GrassrootsRep,
-    /// Anyone else.
-    Other,
+super::case::code_enum!(
+    /// How a person relates to the case (domain.md §6.1 Person.relationToCase).
+    PersonRelation {
+        /// The party in person.
+        PartySelf = "party_self",
+        /// 法定代表人.
+        LegalRep = "legal_rep",
+        /// 委托代理人.
+        AuthorisedAgent = "authorised_agent",
+        /// 统计人员 of the party.
+        StatStaff = "stat_staff",
+        /// 证人 / 见证人.
+        Witness = "witness",
+        /// 同住成年家属 (may receive service).
+        HouseholdAdult = "household_adult",
+        /// 收件人 / 收发人员.
+        ReceivingClerk = "receiving_clerk",
+        /// 基层组织或单位代表 (witness for leave-at-premises service).
+        GrassrootsRep = "grassroots_rep",
+        /// Anyone else.
+        Other = "other",
+    }
+);
+
+impl Default for PersonRelation {
+    fn default() -> Self {
+        PersonRelation::LegalRep
+    }
 }
 
 /// A person other than an officer: interviewee, witness, receiver, person present.
