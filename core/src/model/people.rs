@@ -179,6 +179,8 @@ super::case::code_enum!(
     }
 );
 
+// `code_enum!` owns the derive list, so the default is written out.
+#[allow(clippy::derivable_impls)]
 impl Default for PersonRelation {
     fn default() -> Self {
         PersonRelation::LegalRep
