@@ -314,7 +314,9 @@ impl CaseTrail {
     }
 
     /// A pick-list with its labels, so the apps hard-code no codes: `refusal_reason`,
-    /// `relation` (of a witness or receiver), `activity` (what a capture records),
+    /// `relation` (of a receiver or person present), `witness_relation` (those who may witness
+    /// a refusal or a service: not the party or who speaks for it), `activity` (what a capture
+    /// records),
     /// `evidence_kind`, `case_status`, `service_method`. (Record kinds: `record_kinds`.)
     pub fn choices(&self, list: String) -> Result<Vec<Choice>> {
         fn labelled<T: Copy>(
@@ -344,6 +346,14 @@ impl CaseTrail {
                 PersonRelation::as_str,
                 "relation-",
             ),
+            "witness_relation" => {
+                let witnesses: Vec<_> = PersonRelation::ALL
+                    .iter()
+                    .copied()
+                    .filter(|r| r.can_witness())
+                    .collect();
+                labelled(lang, &witnesses, PersonRelation::as_str, "relation-")
+            }
             "activity" => labelled(
                 lang,
                 RecordedActivity::ALL,

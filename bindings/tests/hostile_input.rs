@@ -200,6 +200,7 @@ fn every_pick_list_is_labelled_in_both_languages_and_accepted_by_the_calls() {
         for list in [
             "refusal_reason",
             "relation",
+            "witness_relation",
             "activity",
             "evidence_kind",
             "case_status",

@@ -105,6 +105,20 @@ fun refusalToSignThenSync() {
     assertTrue(bare.userMessage.isNotBlank())
     assertEquals(events, ws.verifyJournal().events)
 
+    // The party's own representative cannot witness its refusal.
+    val partisan = assertFailsWith<CaseTrailException.Invalid> {
+        ws.refuseSlot(
+            refusal.copy(
+                witness = WitnessInput("赵建国", "legal_rep", "总经理", null),
+                avEvidence = listOf(photo.id, video.id),
+            ),
+        )
+    }
+    assertEquals("witness.person.relation", partisan.field)
+    assertEquals(events, ws.verifyJournal().events)
+    val witnesses = ws.choices("witness_relation").map { it.code }
+    assertTrue("witness" in witnesses && "legal_rep" !in witnesses, witnesses.toString())
+
     val refused = ws.refuseSlot(
         refusal.copy(
             witness = WitnessInput("刘建华", "witness", "园区物业经理", strokes(9)),

@@ -179,6 +179,17 @@ super::case::code_enum!(
     }
 );
 
+impl PersonRelation {
+    /// Whether someone so related can witness a refusal or a leave-at-premises service: not the
+    /// party, nor who speaks for it.
+    pub fn can_witness(self) -> bool {
+        !matches!(
+            self,
+            PersonRelation::PartySelf | PersonRelation::LegalRep | PersonRelation::AuthorisedAgent
+        )
+    }
+}
+
 // `code_enum!` owns the derive list, so the default is written out.
 #[allow(clippy::derivable_impls)]
 impl Default for PersonRelation {

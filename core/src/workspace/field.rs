@@ -278,6 +278,12 @@ impl Workspace {
             w.person
                 .validate()
                 .map_err(|e| e.within("witness.person"))?;
+            if !w.person.relation.can_witness() {
+                return Err(Error::invalid(
+                    "witness.person.relation",
+                    ValidationCode::NotAllowed,
+                ));
+            }
             optional_line("witness.role_text", &w.role_text, SHORT_TEXT)?;
             if let Some(s) = &w.strokes {
                 s.validate().map_err(|e| e.within("witness"))?;
@@ -345,6 +351,12 @@ impl Workspace {
         }
         if req.method == ServiceMethod::LeaveAtPremises && req.witnesses.is_empty() {
             return Err(Error::invalid("witnesses", ValidationCode::Required));
+        }
+        if let Some(i) = req.witnesses.iter().position(|w| !w.relation.can_witness()) {
+            return Err(Error::invalid(
+                format!("witnesses[{i}].relation"),
+                ValidationCode::NotAllowed,
+            ));
         }
         let value = document.body.to_value()?;
         let doc_no = value

@@ -211,6 +211,15 @@ fn the_party_refuses_to_sign_the_onsite_record_then_changes_its_mind() {
     let mut officer = req.clone();
     officer.slot_id = officer_slot;
     assert_eq!(ws.refuse_slot(officer).unwrap_err().code(), "validation");
+    // The party's own representative cannot witness its refusal.
+    let mut partisan = req.clone();
+    if let Some(w) = partisan.witness.as_mut() {
+        w.person.relation = PersonRelation::LegalRep;
+    }
+    assert!(matches!(
+        ws.refuse_slot(partisan).unwrap_err(),
+        casetrail_core::Error::Validation(ref v) if v.field == "witness.person.relation"
+    ));
     let events = ws.verify_journal().unwrap().events;
     let mut stale = req.clone();
     stale.content_hash = casetrail_core::journal::Hash::digest(b"another version");
