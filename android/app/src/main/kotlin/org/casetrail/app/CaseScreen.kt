@@ -1,7 +1,8 @@
 /**
  * The case screen: what the regulation still requires (blocking first), deadlines, records with
- * their signature slots (sign, refuse), evidence, and the camera. Everything it shows comes from
- * [CaseViewModel]; after each action the view-model reloads the case from the core.
+ * their signature slots (sign, refuse), evidence, and the camera with the activity it records
+ * (the core's pick-list). Everything it shows comes from [CaseViewModel]; after each action the
+ * view-model reloads the case from the core.
  */
 package org.casetrail.app
 
@@ -45,7 +46,7 @@ fun CaseScreen(repo: CaseTrailRepository, caseId: String, go: (Screen) -> Unit, 
     LaunchedEffect(Unit) { vm.refresh() }
     val purpose = stringResource(R.string.case_capture_purpose)
     val camera = rememberCamera { file ->
-        file.deleteWhenDone(vm.capture(file.path, CaptureFacts(activity = "onsite_inspection", purpose = purpose)))
+        file.deleteWhenDone(vm.capture(file.path, CaptureFacts(activity = vm.state.value.activity, purpose = purpose)))
     }
     var closing by rememberSaveable { mutableStateOf(false) }
     val case = state.detail?.case
@@ -59,6 +60,8 @@ fun CaseScreen(repo: CaseTrailRepository, caseId: String, go: (Screen) -> Unit, 
                     Text(case.title, style = MaterialTheme.typography.titleLarge)
                     Text("${case.stageLabel} · ${case.statusLabel}")
                 }
+                // What the next photo or video records.
+                Choices(state.activities, state.activity, vm::selectActivity)
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                     OutlinedButton(onClick = camera.photo) { Text(stringResource(R.string.case_take_photo)) }
                     OutlinedButton(onClick = camera.video) { Text(stringResource(R.string.case_record_video)) }

@@ -1,7 +1,8 @@
 /**
  * The refusal sheet (拒签): reason, noting officer, annotation, witness, and the photos or video
- * made there and then. The submit button stays off until [RefusalViewModel] says the core's
- * rules are met; what is still missing is listed.
+ * made there and then. Reasons and relations are the core's pick-lists, labelled by the core.
+ * The submit button stays off until [RefusalViewModel] says the core's rules are met; what is
+ * still missing is listed.
  */
 package org.casetrail.app
 
@@ -25,12 +26,11 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import org.casetrail.Choice
 import org.casetrail.RecordView
 import org.casetrail.SlotView
 import org.casetrail.client.CaseTrailRepository
-import org.casetrail.client.REFUSAL_REASONS
 import org.casetrail.client.RefusalViewModel
-import org.casetrail.client.WITNESS_RELATIONS
 
 @Composable
 fun RefusalScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotView, back: () -> Unit) {
@@ -50,20 +50,20 @@ fun RefusalScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotView,
             item { ErrorBanner(state.error, vm::dismissError) }
             item {
                 SectionTitle(stringResource(R.string.refuse_reason))
-                Choices(REFUSAL_REASONS, state.reason, { stringResource(refusalReasonLabel(it)) }, vm::setReason)
+                Choices(state.reasons, state.reason, vm::setReason)
                 errors["reason"]?.let { Text(it, color = MaterialTheme.colorScheme.error) }
                 TextInput(state.reasonText, vm::setReasonText, R.string.refuse_reason_text, errors["reason_text"])
             }
             item {
                 SectionTitle(stringResource(R.string.refuse_noted_by))
-                Choices(state.officers.map { it.certNo }, state.notedBy, { cert -> state.officers.first { it.certNo == cert }.name }, vm::setNotedBy)
+                Choices(state.officers.map { Choice(it.certNo, it.name) }, state.notedBy, vm::setNotedBy)
                 errors["noted_by"]?.let { Text(it, color = MaterialTheme.colorScheme.error) }
                 TextInput(state.annotation, vm::setAnnotation, R.string.refuse_annotation, errors["annotation"], singleLine = false)
             }
             item {
                 SectionTitle(stringResource(R.string.refuse_witness))
                 TextInput(state.witnessName, vm::setWitnessName, R.string.refuse_witness_name, errors["witness"])
-                Choices(WITNESS_RELATIONS, state.witnessRelation, { stringResource(relationLabel(it)) }, vm::setWitnessRelation)
+                Choices(state.relations, state.witnessRelation, vm::setWitnessRelation)
                 TextInput(state.witnessRole, vm::setWitnessRole, R.string.refuse_witness_role, null)
             }
             item {

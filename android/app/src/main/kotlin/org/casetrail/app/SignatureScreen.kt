@@ -1,6 +1,7 @@
 /**
- * The signature pad: the record's content as the signer sees it, a canvas that forwards every
- * touch (position, pressure, event time) to [SignatureViewModel], and the sign button.
+ * The signature pad: the record's content as the signer sees it, the words they affirm (the
+ * slot's, or their own), a canvas that forwards every touch (position, pressure, event time) to
+ * [SignatureViewModel], and the sign button.
  */
 package org.casetrail.app
 
@@ -63,6 +64,8 @@ fun SignatureScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotVie
                 label = { Text(stringResource(R.string.sign_affirmation)) },
                 modifier = Modifier.fillMaxWidth(),
             )
+            // The words the signer affirms, right above where they sign.
+            if (state.affirmed.isNotEmpty()) Text(state.affirmed, style = MaterialTheme.typography.titleMedium)
             Text(stringResource(R.string.sign_hint))
             Canvas(
                 Modifier

@@ -1,6 +1,7 @@
 /**
- * What every screen shares: the app's words for the view-models' [UiText] and codes (the core's
- * own words are shown as they are), the screen frame, the error banner and a pick list.
+ * What every screen shares: the app's words for the view-models' [UiText] and its own states (the
+ * core's words and pick-list labels are shown as they are), the screen frame, the error banner and
+ * a pick list.
  */
 package org.casetrail.app
 
@@ -26,6 +27,7 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
+import org.casetrail.Choice
 import org.casetrail.client.Msg
 import org.casetrail.client.RefusalNeed
 import org.casetrail.client.SyncAction
@@ -47,27 +49,6 @@ private val Msg.res: Int
         Msg.BAD_JSON -> R.string.msg_bad_json
         Msg.BAD_NUMBER -> R.string.msg_bad_number
         Msg.AV_EVIDENCE_REQUIRED -> R.string.msg_av_evidence_required
-    }
-
-@StringRes
-fun refusalReasonLabel(code: String): Int =
-    when (code) {
-        "disputes_content" -> R.string.reason_disputes_content
-        "refuses_to_cooperate" -> R.string.reason_refuses_to_cooperate
-        "needs_authorisation" -> R.string.reason_needs_authorisation
-        "claims_no_authority" -> R.string.reason_claims_no_authority
-        "refuses_document" -> R.string.reason_refuses_document
-        else -> R.string.reason_other
-    }
-
-@StringRes
-fun relationLabel(code: String): Int =
-    when (code) {
-        "witness" -> R.string.relation_witness
-        "grassroots_rep" -> R.string.relation_grassroots_rep
-        "receiving_clerk" -> R.string.relation_receiving_clerk
-        "household_adult" -> R.string.relation_household_adult
-        else -> R.string.relation_other
     }
 
 @StringRes
@@ -147,13 +128,13 @@ fun ErrorBanner(error: UiError?, onDismiss: () -> Unit) {
     }
 }
 
-/** A pick list of codes as chips. */
+/** A pick list as chips: the core's codes with their labels; [onSelect] gets the code. */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
-fun Choices(options: List<String>, selected: String, label: @Composable (String) -> String, onSelect: (String) -> Unit) {
+fun Choices(options: List<Choice>, selected: String, onSelect: (String) -> Unit) {
     Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-        options.forEach { code ->
-            FilterChip(selected = code == selected, onClick = { onSelect(code) }, label = { Text(label(code)) })
+        options.forEach { option ->
+            FilterChip(selected = option.code == selected, onClick = { onSelect(option.code) }, label = { Text(option.label) })
         }
     }
 }

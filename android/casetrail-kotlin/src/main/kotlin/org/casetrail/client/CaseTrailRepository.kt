@@ -17,6 +17,7 @@ import org.casetrail.CaseDetail
 import org.casetrail.CaseRow
 import org.casetrail.CaseTrail
 import org.casetrail.CaseTrailInterface
+import org.casetrail.Choice
 import org.casetrail.DeadlineView
 import org.casetrail.EnrolmentView
 import org.casetrail.EvidenceView
@@ -38,6 +39,30 @@ data class CaseScreen(
     val findings: List<FindingView>,
     val deadlines: List<DeadlineView>,
 )
+
+/** The names of the core's pick-lists, for [CaseTrailRepository.choices]. */
+object Lists {
+    /** Why a party will not sign (拒签原因). */
+    const val REFUSAL_REASON = "refusal_reason"
+
+    /** A receiver's or present person's relation to the case. */
+    const val RELATION = "relation"
+
+    /** Who may witness a refusal or a service: not the party, nor who speaks for it. */
+    const val WITNESS_RELATION = "witness_relation"
+
+    /** What a capture records (现场检查, 询问 …). */
+    const val ACTIVITY = "activity"
+
+    /** Photo, video, audio, scan … */
+    const val EVIDENCE_KIND = "evidence_kind"
+
+    /** Where a case stands. */
+    const val CASE_STATUS = "case_status"
+
+    /** How a document is served. */
+    const val SERVICE_METHOD = "service_method"
+}
 
 class CaseTrailRepository(
     private val core: CaseTrailInterface,
@@ -72,6 +97,12 @@ class CaseTrailRepository(
         local { changeStatus(caseId, status, reason) }
 
     suspend fun recordKinds(): Outcome<List<KindView>> = local { recordKinds() }
+
+    /**
+     * A pick-list of the core's codes with their labels in the workspace's language, so the app
+     * keeps no copy of either: [list] is one of [Lists].
+     */
+    suspend fun choices(list: String): Outcome<List<Choice>> = local { choices(list) }
 
     suspend fun sampleRecordJson(caseId: String, kind: String): Outcome<String> =
         local { sampleRecordJson(caseId, kind) }

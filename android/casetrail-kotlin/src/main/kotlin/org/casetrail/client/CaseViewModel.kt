@@ -4,7 +4,8 @@
  * or video the camera wrote to a file, finalizing or voiding a record, changing the status.
  *
  * After every action the whole screen is reloaded from the core, so findings and deadlines always
- * reflect what was just written.
+ * reflect what was just written. The activities a capture can record are the core's pick-list
+ * ([Lists.ACTIVITY]).
  */
 package org.casetrail.client
 
@@ -12,6 +13,7 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import org.casetrail.CaptureInput
 import org.casetrail.CaseDetail
+import org.casetrail.Choice
 import org.casetrail.DeadlineView
 import org.casetrail.EvidenceView
 import org.casetrail.FindingView
@@ -25,6 +27,10 @@ data class CaseState(
     val officers: List<OfficerRef> = emptyList(),
     /** The officer using the phone (the enrolled one if on the case, else the first). */
     val me: String? = null,
+    /** What a capture can record, as the core lists and labels it. */
+    val activities: List<Choice> = emptyList(),
+    /** The code of the activity the next capture records (one of [activities]). */
+    val activity: String = "onsite_inspection",
     /** The evidence item the last capture produced. */
     val lastCaptured: EvidenceView? = null,
     val error: UiError? = null,
@@ -35,7 +41,7 @@ data class CaseState(
 
 /** What a capture is about; the file itself comes from the camera. */
 data class CaptureFacts(
-    /** The activity recorded (`onsite_inspection`, `inquiry`, `refusal_to_sign` …). */
+    /** The code of the activity recorded, from the core's [Lists.ACTIVITY] (`onsite_inspection` …). */
     val activity: String,
     /** Why it was taken (证明对象). */
     val purpose: String,
@@ -53,6 +59,9 @@ class CaseViewModel(
 ) : CoreViewModel<CaseState>(CaseState(), scope) {
 
     fun refresh(): Job = launch { reload() }
+
+    /** Picks the activity the next capture records. */
+    fun selectActivity(code: String) = update { it.copy(activity = code) }
 
     /**
      * Captures the file at [path] (the camera's output) as evidence of this case, taken by the
@@ -99,6 +108,7 @@ class CaseViewModel(
         update { it.copy(loading = true) }
         val screen = repo.caseScreen(caseId)
         val enrolled = repo.enrolment().valueOrNull()?.officer
+        val activities = repo.choices(Lists.ACTIVITY)
         update { s ->
             when (screen) {
                 is Outcome.Failed -> s.copy(loading = false, error = screen.error)
@@ -111,6 +121,8 @@ class CaseViewModel(
                         deadlines = screen.value.deadlines,
                         officers = officers,
                         me = officers.firstOrNull { it.certNo == enrolled }?.certNo ?: officers.firstOrNull()?.certNo,
+                        activities = activities.valueOrNull() ?: s.activities,
+                        error = activities.errorOrNull() ?: s.error,
                     )
                 }
             }

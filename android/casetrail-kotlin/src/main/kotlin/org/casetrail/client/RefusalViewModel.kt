@@ -3,6 +3,9 @@
  * notes it on the record, names a witness if one is present and links photos, audio or video made
  * there and then — all in one call to the core, which writes all of it or nothing.
  *
+ * The reasons and the witness's relations are the core's pick-lists ([Lists.REFUSAL_REASON],
+ * [Lists.WITNESS_RELATION]), codes and labels alike, loaded with the case.
+ *
  * The sheet cannot be submitted until what the core requires is there ([RefusalState.missing]
  * mirrors `Workspace::refuse_slot`): a reason from the pick list (and words for `other`), a noting
  * officer who is on the case, an annotation, at least one photo/audio/video of the case, and a
@@ -14,24 +17,12 @@ package org.casetrail.client
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import org.casetrail.CaptureInput
+import org.casetrail.Choice
 import org.casetrail.EvidenceView
 import org.casetrail.RecordView
 import org.casetrail.RefusalInput
 import org.casetrail.SlotView
 import org.casetrail.WitnessInput
-
-/** The reasons the core accepts, in pick-list order. */
-val REFUSAL_REASONS = listOf(
-    "disputes_content",
-    "refuses_to_cooperate",
-    "needs_authorisation",
-    "claims_no_authority",
-    "refuses_document",
-    "other",
-)
-
-/** Relations a witness can have to the case. */
-val WITNESS_RELATIONS = listOf("witness", "grassroots_rep", "receiving_clerk", "household_adult", "other")
 
 /** Evidence kinds that count as an audio/video record of the refusal. */
 val AV_KINDS = setOf("photo", "video", "audio", "screenshot")
@@ -62,11 +53,17 @@ data class RefusalState(
     val officers: List<OfficerRef> = emptyList(),
     /** Photos, audio and video of the case that can be linked. */
     val available: List<EvidenceView> = emptyList(),
+    /** The reasons to pick from, as the core lists and labels them. */
+    val reasons: List<Choice> = emptyList(),
+    /** The relations a witness can have to the case, as the core lists and labels them. */
+    val relations: List<Choice> = emptyList(),
+    /** The code of the chosen reason. */
     val reason: String = "",
     val reasonText: String = "",
     val notedBy: String = "",
     val annotation: String = "",
     val witnessName: String = "",
+    /** A code of [relations]; a witness proper unless the officer picks another. */
     val witnessRelation: String = "witness",
     val witnessRole: String = "",
     /** Evidence linked to the refusal. */
@@ -85,7 +82,10 @@ data class RefusalState(
     val missing: Set<RefusalNeed>
         get() = buildSet {
             if (!canRefuse(record, slot)) add(RefusalNeed.REFUSABLE_SLOT)
-            if (reason !in REFUSAL_REASONS) add(RefusalNeed.REASON)
+            // Before the list is loaded only the core can say whether the code is one of its own.
+            if (reason.isBlank() || reasons.isNotEmpty() && reasons.none { it.code == reason }) {
+                add(RefusalNeed.REASON)
+            }
             if (reason == "other" && reasonText.isBlank()) add(RefusalNeed.REASON_TEXT)
             if (notedBy.isBlank() || officers.isNotEmpty() && officers.none { it.certNo == notedBy }) {
                 add(RefusalNeed.NOTED_BY)
@@ -105,18 +105,22 @@ class RefusalViewModel(
     scope: CoroutineScope,
 ) : CoreViewModel<RefusalState>(RefusalState(record, slot), scope) {
 
-    /** Loads the case's officers and its photos, audio and video. */
+    /** Loads the case's officers, its photos, audio and video, and the reasons and relations. */
     fun load(): Job = launch {
-        when (val detail = repo.caseDetail(state.value.record.caseId)) {
-            is Outcome.Failed -> update { it.copy(error = detail.error) }
-            is Outcome.Ok -> update { s ->
-                val officers = officersOf(detail.value.draftJson)
-                s.copy(
-                    officers = officers,
-                    available = detail.value.evidence.filter { it.kind in AV_KINDS },
-                    notedBy = s.notedBy.ifBlank { officers.firstOrNull()?.certNo.orEmpty() },
-                )
-            }
+        val detail = repo.caseDetail(state.value.record.caseId)
+        val reasons = repo.choices(Lists.REFUSAL_REASON)
+        val relations = repo.choices(Lists.WITNESS_RELATION)
+        update { s ->
+            val case = detail.valueOrNull()
+            val officers = case?.let { officersOf(it.draftJson) } ?: s.officers
+            s.copy(
+                officers = officers,
+                available = case?.evidence?.filter { it.kind in AV_KINDS } ?: s.available,
+                notedBy = s.notedBy.ifBlank { officers.firstOrNull()?.certNo.orEmpty() },
+                reasons = reasons.valueOrNull() ?: s.reasons,
+                relations = relations.valueOrNull() ?: s.relations,
+                error = detail.errorOrNull() ?: reasons.errorOrNull() ?: relations.errorOrNull() ?: s.error,
+            )
         }
     }
 

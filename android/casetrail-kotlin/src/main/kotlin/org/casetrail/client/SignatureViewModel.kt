@@ -25,7 +25,7 @@ data class SignatureState(
     val strokes: List<List<PadPoint>> = emptyList(),
     /** Event time (ms) of the first touch: point times count from it. */
     val origin: Long? = null,
-    /** What the signer writes or accepts above the signature ('' takes the slot's own). */
+    /** Words the signer writes instead of the slot's own affirmation ('' keeps the slot's). */
     val affirmation: String = "",
     val signing: Boolean = false,
     val error: UiError? = null,
@@ -33,6 +33,12 @@ data class SignatureState(
     val signed: RecordView? = null,
 ) {
     val pointCount: Int get() = strokes.sumOf { it.size }
+
+    /**
+     * The words the signer affirms above the signature, as the core will record them: their own
+     * if they wrote some, else the slot's ([SlotView.affirmation]); empty if the slot has none.
+     */
+    val affirmed: String get() = affirmation.ifBlank { slot.affirmation }
 
     val canSign: Boolean
         get() = width >= MIN_SIDE && height >= MIN_SIDE && pointCount > 0 && !signing && signed == null

@@ -49,8 +49,13 @@ suspend fun caseDetailAndPhotoCapture() = withWorkspace { ws ->
     assertEquals(case.caseNo, s.detail?.case?.caseNo)
     assertEquals(listOf("李明", "王芳"), s.officers.map { it.name })
     assertEquals(OFFICER, s.me, "not enrolled: the first officer")
+    // The activities a capture can record are the core's, labelled in Chinese.
+    assertEquals(ws.repo.choices(Lists.ACTIVITY).ok(), s.activities)
+    assertEquals("现场检查", s.activities.single { it.code == s.activity }.label)
+    vm.selectActivity("evidence_collection")
+    assertEquals("evidence_collection", vm.state.value.activity)
 
-    vm.capture(photo(), CaptureFacts(activity = "onsite_inspection", purpose = "证明生产车间现状")).join()
+    vm.capture(photo(), CaptureFacts(activity = vm.state.value.activity, purpose = "证明生产车间现状")).join()
     val after = vm.state.value
     assertNull(after.error, "${after.error}")
     val captured = assertNotNull(after.lastCaptured)
@@ -93,6 +98,9 @@ suspend fun findingsFollowRecordsAndCloseIsBlocked() = withWorkspace { ws ->
     val blocked = assertNotNull(vm.state.value.error)
     assertEquals(ErrorKind.BLOCKED, blocked.kind)
     assertTrue("record_draft" in blocked.findings)
+    // The core's message names every blocking finding in full, as the case screen lists them.
+    val words = (blocked.text as UiText.Core).text
+    assertTrue(vm.state.value.blocking.isNotEmpty() && vm.state.value.blocking.all { it.message in words }, words)
     assertEquals("pre_check", vm.state.value.detail?.case?.status)
 
     // Voiding the draft clears its findings.
@@ -100,4 +108,22 @@ suspend fun findingsFollowRecordsAndCloseIsBlocked() = withWorkspace { ws ->
     assertNull(vm.state.value.error, "${vm.state.value.error}")
     assertEquals("void", vm.state.value.detail?.records?.single()?.status)
     assertTrue(vm.state.value.findings.none { it.key.endsWith(draft.id) }, "${vm.state.value.findings}")
+}
+
+suspend fun pickListsComeFromTheCore() = withWorkspace { ws ->
+    val lists = listOf(Lists.REFUSAL_REASON, Lists.RELATION, Lists.WITNESS_RELATION, Lists.ACTIVITY, Lists.EVIDENCE_KIND, Lists.CASE_STATUS, Lists.SERVICE_METHOD)
+    for (list in lists) {
+        val choices = ws.repo.choices(list).ok()
+        assertTrue(choices.isNotEmpty() && choices.all { it.code.isNotBlank() && it.label.isNotBlank() }, "$list: $choices")
+    }
+    assertEquals("留置送达", ws.repo.choices(Lists.SERVICE_METHOD).ok().single { it.code == "leave_at_premises" }.label)
+
+    // An unknown list is an input error on `list`, not a crash.
+    val e = assertNotNull(ws.repo.choices("colours").errorOrNull())
+    assertEquals(ErrorKind.INVALID, e.kind)
+    assertEquals("list", e.field)
+
+    // The labels follow the workspace's language.
+    ws.repo.setLanguage("en").ok()
+    assertEquals("Other reason", ws.repo.choices(Lists.REFUSAL_REASON).ok().single { it.code == "other" }.label)
 }

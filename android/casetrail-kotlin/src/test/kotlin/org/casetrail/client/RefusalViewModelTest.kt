@@ -12,6 +12,13 @@ suspend fun refusalNeedsEverythingThenRefuses() = withWorkspace { ws ->
     val slot = record.slots.first { it.role == "interviewee" }
     val sheet = RefusalViewModel(ws.repo, record, slot, ws.scope)
     sheet.load().join()
+    assertNull(sheet.state.value.error, "${sheet.state.value.error}")
+    // The pick-lists are the core's, labelled in the workspace's language.
+    val reasons = sheet.state.value.reasons
+    assertEquals("对笔录内容有异议", reasons.single { it.code == "disputes_content" }.label)
+    assertEquals(ws.repo.choices(Lists.REFUSAL_REASON).ok(), reasons)
+    assertEquals(ws.repo.choices(Lists.WITNESS_RELATION).ok(), sheet.state.value.relations)
+    assertEquals("见证人", sheet.state.value.relations.single { it.code == sheet.state.value.witnessRelation }.label)
     assertEquals(listOf(OFFICER, "LN210404-0027"), sheet.state.value.officers.map { it.certNo })
     assertEquals(OFFICER, sheet.state.value.notedBy, "the first officer notes it by default")
     assertEquals(
@@ -25,6 +32,8 @@ suspend fun refusalNeedsEverythingThenRefuses() = withWorkspace { ws ->
     assertNull(sheet.state.value.refused)
     assertEquals("pending", slotState(ws, case.id, slot.id))
 
+    sheet.setReason("not_a_reason")
+    assertTrue(RefusalNeed.REASON in sheet.state.value.missing, "a code the core did not list")
     sheet.setReason("other")
     assertTrue(RefusalNeed.REASON_TEXT in sheet.state.value.missing)
     sheet.setReasonText("称需要请示总公司")
@@ -41,6 +50,7 @@ suspend fun refusalNeedsEverythingThenRefuses() = withWorkspace { ws ->
     assertEquals(false, sheet.state.value.canSubmit)
 
     sheet.setWitnessName("张三")
+    sheet.setWitnessRelation("grassroots_rep")
     assertTrue(sheet.state.value.canSubmit)
     sheet.submit().join()
     val refused = assertNotNull(sheet.state.value.refused, "${sheet.state.value.error} ${sheet.state.value.fieldErrors}")

@@ -50,6 +50,21 @@ suspend fun padStrokesSignTheSlot() = withWorkspace { ws ->
     assertEquals(0, pad.state.value.pointCount)
 }
 
+suspend fun affirmationAboveThePad() = withWorkspace { ws ->
+    val case = ws.sampleCase()
+    val record = ws.finalizedInquiry(case.id)
+    val slot = record.slots.first { it.role == "interviewee" }
+    assertEquals("以上笔录我看过，与我说的相符", slot.affirmation, "the core gives the slot its words")
+    val pad = SignatureViewModel(ws.repo, record, slot, ws.scope)
+    assertEquals(slot.affirmation, pad.state.value.affirmed)
+
+    // Words of their own replace the slot's; blank ones do not, as in the core.
+    pad.setAffirmation("以上笔录我看过")
+    assertEquals("以上笔录我看过", pad.state.value.affirmed)
+    pad.setAffirmation(" ")
+    assertEquals(slot.affirmation, pad.state.value.affirmed)
+}
+
 suspend fun staleVersionIsNotSigned() = withWorkspace { ws ->
     val case = ws.sampleCase()
     val record = ws.finalizedInquiry(case.id)

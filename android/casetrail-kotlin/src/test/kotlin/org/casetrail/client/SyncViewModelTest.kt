@@ -26,7 +26,7 @@ suspend fun notEnrolledLeadsToEnrol() = withWorkspace { ws ->
     vm.sync().join()
     val failed = vm.failure()
     assertEquals(SyncAction.ENROL, failed.action)
-    assertTrue((failed.error.text as UiText.Core).text.isNotBlank())
+    assertTrue("登记" in (failed.error.text as UiText.Core).text, "${failed.error}")
     assertEquals(false, vm.state.value.busy)
 }
 
@@ -35,6 +35,9 @@ suspend fun unreachableMeansRetryLater() = withWorkspace { ws ->
     // Port 1 on loopback: nobody listens, the connection is refused at once.
     vm.enrol("http://127.0.0.1:1", "ABCD-EFGH-JKMN-PQRS").join()
     assertEquals(SyncAction.RETRY_LATER, vm.failure().action, "${vm.failure().error}")
+    // A short sentence for the officer, without the technical tail (address, OS error).
+    val words = (vm.failure().error.text as UiText.Core).text
+    assertTrue("稍后" in words && "127.0.0.1" !in words, words)
     assertNull(vm.state.value.enrolment)
 }
 
