@@ -114,6 +114,7 @@ final class CaptureModel: ObservableObject {
 
 struct CaptureScreen: View {
     @StateObject private var model: CaptureModel
+    @Environment(\.pickLists) private var pickLists
     @State private var showCamera = false
     @State private var pickerItem: PhotosPickerItem?
     @Environment(\.dismiss) private var dismiss
@@ -133,8 +134,8 @@ struct CaptureScreen: View {
             Form {
                 Section {
                     Picker("capture.activity", selection: $model.activity) {
-                        ForEach(CodeLabel.activities, id: \.self) { code in
-                            Text(CodeLabel.text("activity", code)).tag(code)
+                        ForEach(pickLists.activities, id: \.code) { choice in
+                            Text(choice.label).tag(choice.code)
                         }
                     }
                     .pickerStyle(.navigationLink)

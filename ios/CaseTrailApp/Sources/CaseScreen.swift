@@ -203,12 +203,13 @@ struct CaseScreen: View {
 /// An evidence item: what it is, when, and the start of its hash (what a court compares).
 struct EvidenceRow: View {
     let item: EvidenceView
+    @Environment(\.pickLists) private var pickLists
 
     var body: some View {
         HStack {
             Image(systemName: EvidenceRow.symbol(item.kind))
             VStack(alignment: .leading, spacing: 2) {
-                Text(CodeLabel.text("evidence.kind", item.kind))
+                Text(pickLists.evidenceKinds.label(of: item.kind))
                 Text(item.capturedAt.formatted(date: .abbreviated, time: .shortened))
                     .font(.caption)
                     .foregroundColor(.secondary)

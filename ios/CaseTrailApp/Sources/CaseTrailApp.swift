@@ -1,8 +1,8 @@
 // The app's entry point and composition root. It opens the device's workspace once (off the
-// main thread: SQLite and the Keychain), forwards the core's logs to the unified log, and
-// then shows two tabs: the cases, and sync with the back office. If the workspace cannot be
-// opened (the Keychain is locked before first unlock, storage is full) the reason is shown
-// with a retry, never a crash.
+// main thread: SQLite and the Keychain) and reads the core's pick-lists with it, forwards the
+// core's logs to the unified log, and then shows two tabs: the cases, and sync with the back
+// office. If the workspace cannot be opened (the Keychain is locked before first unlock,
+// storage is full) the reason is shown with a retry, never a crash.
 
 import CaseTrail
 import SwiftUI
@@ -23,7 +23,7 @@ struct InspectorApp: App {
 final class AppModel: ObservableObject {
     enum Phase {
         case opening
-        case ready(CaseTrail)
+        case ready(CaseTrail, PickLists)
         case failed(Problem)
     }
 
@@ -39,8 +39,12 @@ final class AppModel: ObservableObject {
         let lang = Self.coreLanguage
         do {
             _ = setLogSink(sink: OSLogSink(), max: .info)
-            let core = try await offMain { try CaseTrail.openOnDevice(lang: lang) }
-            phase = .ready(core)
+            let (core, lists) = try await offMain { () throws -> (CaseTrail, PickLists) in
+                let opened = try CaseTrail.openOnDevice(lang: lang)
+                let lists = try PickLists(core: opened)
+                return (opened, lists)
+            }
+            phase = .ready(core, lists)
         } catch {
             phase = .failed(Problem(error))
         }
@@ -62,13 +66,14 @@ struct RootScreen: View {
                         .buttonStyle(.borderedProminent)
                 }
                 .padding()
-            case .ready(let core):
+            case .ready(let core, let lists):
                 TabView {
                     NavigationStack { CaseListScreen(core: core) }
                         .tabItem { Label("tab.cases", systemImage: "folder") }
                     NavigationStack { SyncScreen(core: core) }
                         .tabItem { Label("tab.sync", systemImage: "arrow.triangle.2.circlepath") }
                 }
+                .environment(\.pickLists, lists)
             }
         }
         .task {

@@ -3,6 +3,7 @@
 // witness who may sign themselves, and at least one photo, audio or video made there and then.
 // The video can be taken from this sheet; it is linked as soon as it is captured. Everything
 // goes to the core in one call, and each field the core rejects shows its message in place.
+// The reasons and relations to pick from, and their labels, are the core's (`PickLists`).
 
 import CaseTrail
 import SwiftUI
@@ -94,6 +95,7 @@ final class RefusalModel: ObservableObject {
 
 struct RefusalSheet: View {
     @StateObject private var model: RefusalModel
+    @Environment(\.pickLists) private var pickLists
     @State private var capturing = false
     @State private var witnessSigning = false
     @Environment(\.dismiss) private var dismiss
@@ -159,8 +161,8 @@ struct RefusalSheet: View {
     private var reasonSection: some View {
         Section("refusal.reason") {
             Picker("refusal.reason", selection: $model.reason) {
-                ForEach(CodeLabel.refusalReasons, id: \.self) { code in
-                    Text(CodeLabel.text("refusal.reason", code)).tag(code)
+                ForEach(pickLists.refusalReasons, id: \.code) { choice in
+                    Text(choice.label).tag(choice.code)
                 }
             }
             errorText("reason")
@@ -197,8 +199,8 @@ struct RefusalSheet: View {
             if model.hasWitness {
                 TextField("refusal.witness.name", text: $model.witnessName)
                 Picker("refusal.witness.relation", selection: $model.witnessRelation) {
-                    ForEach(CodeLabel.witnessRelations, id: \.self) { code in
-                        Text(CodeLabel.text("relation", code)).tag(code)
+                    ForEach(pickLists.relations, id: \.code) { choice in
+                        Text(choice.label).tag(choice.code)
                     }
                 }
                 TextField("refusal.witness.role", text: $model.witnessRole)

@@ -1,7 +1,8 @@
 // Signing one slot of a finalized record. The signature is bound to the content hash of the
 // version the signer was shown (the record passed in), so if the record changed meanwhile the
-// core refuses and the inspector shows the new version first. The affirmation is optional:
-// left empty, the core uses the slot's own wording.
+// core refuses and the inspector shows the new version first. The slot's own wording of what
+// the signer affirms (以上笔录我看过，与我说的相符 …) stands right above the pad; the signer may
+// write other words instead, which then take its place. Left empty, the core uses the slot's.
 
 import CaseTrail
 import SwiftUI
@@ -12,6 +13,7 @@ final class SignModel: ObservableObject {
     let record: RecordView
     let slot: SlotView
     let ink: PadInk
+    /// The signer's own words, if they write any instead of the slot's.
     @Published var affirmation = ""
     @Published var problem: Problem?
     @Published private(set) var busy = false
@@ -22,6 +24,13 @@ final class SignModel: ObservableObject {
         self.record = record
         self.slot = slot
         self.ink = PadInk()
+    }
+
+    /// The slot's wording, shown above the pad while the signer writes none of their own (the
+    /// core takes the slot's wording for blank words too).
+    var slotAffirmation: String? {
+        let own = affirmation.trimmingCharacters(in: .whitespacesAndNewlines)
+        return own.isEmpty && !slot.affirmation.isEmpty ? slot.affirmation : nil
     }
 
     func sign() async {
@@ -58,6 +67,11 @@ struct SignScreen: View {
                     .font(.headline)
                 TextField("sign.affirmation", text: $model.affirmation, axis: .vertical)
                     .textFieldStyle(.roundedBorder)
+                if let words = model.slotAffirmation {
+                    Text(verbatim: words)
+                        .font(.title3)
+                        .fixedSize(horizontal: false, vertical: true)
+                }
                 SignaturePad(ink: model.ink)
                 Text("sign.hint").font(.footnote).foregroundColor(.secondary)
                 Spacer()

@@ -2,7 +2,8 @@
 // late), enrolment with the one-time code, a sync run with its progress and a cancel button,
 // and the journal check. Each way a sync can fail asks something different of the inspector:
 // offline → nothing is lost, try again later; untrusted → a security alarm, stop and call the
-// bureau; rejected → this device must be enrolled again; not enrolled → enrol first.
+// bureau; rejected → this device must be enrolled again; not enrolled → enrol first. The core
+// says what happened in a short sentence of its own; the screen adds what to do about it.
 
 import CaseTrail
 import SwiftUI
@@ -206,14 +207,14 @@ struct SyncScreen: View {
                     Label("sync.alarm.title", systemImage: "exclamationmark.shield.fill")
                         .font(.headline)
                         .foregroundColor(.red)
+                    Text(problem.message)
                     Text("sync.alarm.body")
-                    Text(problem.message).font(.footnote)
                 }
             case .offline:
                 VStack(alignment: .leading, spacing: 8) {
                     Label("sync.offline.title", systemImage: "wifi.slash").font(.headline)
-                    Text("sync.offline.body")
-                    Text(problem.message).font(.footnote).foregroundColor(.secondary)
+                    Text(problem.message)
+                    Text("sync.offline.body").font(.footnote).foregroundColor(.secondary)
                     Button("common.retry") { model.sync() }
                         .buttonStyle(.bordered)
                 }
@@ -226,7 +227,7 @@ struct SyncScreen: View {
                     Text(problem.message).font(.footnote).foregroundColor(.secondary)
                 }
             case .notEnrolled:
-                Label("sync.not_enrolled", systemImage: "link.badge.plus")
+                Label(problem.message, systemImage: "link.badge.plus")
             case .cancelled:
                 Label("sync.cancelled", systemImage: "stop.circle")
             default:

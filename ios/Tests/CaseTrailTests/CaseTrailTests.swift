@@ -1,8 +1,8 @@
 // Checks the contract the app relies on, against the real library (macOS slice of the
 // xcframework): a workspace opens with a host vault, a case and a record go through draft,
-// finalize and a signature, invalid input comes back as `CaseTrailError.Invalid` with its
-// field, and a sync before enrolment says so. The rules themselves are tested in Rust; this is
-// about the Swift side of the boundary.
+// finalize and a signature, the pick-lists the screens offer come from the core, invalid input
+// comes back as `CaseTrailError.Invalid` with its field, and a sync before enrolment says so.
+// The rules themselves are tested in Rust; this is about the Swift side of the boundary.
 
 import CaseTrail
 import Foundation
@@ -62,6 +62,10 @@ final class CaseTrailTests: XCTestCase {
         XCTAssertEqual(record.status, "finalized")
         let slot = try XCTUnwrap(record.slots.first)
         XCTAssertEqual(slot.state, "pending")
+        // The interviewee may refuse and affirms the record above the signature; officers sign.
+        XCTAssertTrue(slot.refusable)
+        XCTAssertFalse(slot.affirmation.isEmpty)
+        XCTAssertTrue(record.slots.contains { !$0.refusable })
 
         let strokes = PadStrokes(width: 300, height: 120, strokes: [[
             PadPoint(x: 10, y: 10, tMs: 0, pressure: 1),
@@ -75,6 +79,26 @@ final class CaseTrailTests: XCTestCase {
         let detail = try core.caseDetail(caseId: row.id)
         XCTAssertEqual(detail.records.map(\.id), [record.id])
         XCTAssertFalse(try core.findings(caseId: row.id).isEmpty)
+    }
+
+    /// The lists the app offers, with the codes it preselects (`RefusalModel`, `CaptureScreen`)
+    /// or relies on (`RefusalModel.recordingKinds`); an unknown list is invalid input.
+    func testPickListsComeFromTheCore() throws {
+        let core = try openCore()
+        func codes(_ list: String) throws -> Set<String> {
+            Set(try core.choices(list: list).map(\.code))
+        }
+        XCTAssertTrue(try codes("refusal_reason").isSuperset(of: ["disputes_content", "other"]))
+        XCTAssertTrue(try codes("relation").contains("witness"))
+        XCTAssertTrue(try codes("activity").isSuperset(of: ["onsite_inspection", "refusal_to_sign"]))
+        XCTAssertTrue(try codes("evidence_kind").isSuperset(of: ["photo", "video", "audio"]))
+        let reasons = try core.choices(list: "refusal_reason")
+        XCTAssertEqual(
+            reasons.first { $0.code == "disputes_content" }?.label,
+            "Disputes the content of the record")
+        XCTAssertThrowsError(try core.choices(list: "colours")) { error in
+            XCTAssertEqual((error as? CaseTrailError)?.invalidField, "list")
+        }
     }
 
     func testInvalidInputNamesTheField() throws {
