@@ -377,7 +377,7 @@ impl CaseTrail {
         })
     }
 
-    /// A filled-in example body of `kind` for this case (its first party, its officers), for
+    /// A filled-in example body of `kind` for this case (about its first party), for
     /// demos, training mode and tests: 询问笔录, 现场检查笔录 and 责令改正通知书 have one; other
     /// kinds get their empty form.
     pub fn sample_record_json(&self, case_id: String, kind: String) -> Result<String> {
