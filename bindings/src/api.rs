@@ -377,6 +377,13 @@ impl CaseTrail {
         })
     }
 
+    /// The label of a field of a document body or a case draft, by its dotted path as the JSON
+    /// and `Invalid.field` name it: `interviewee.id_doc.number` → 被询问人 › 证件 › 号码.
+    /// Segments without a label stay as written.
+    pub fn field_label(&self, path: String) -> String {
+        casetrail_core::i18n::field_label(self.lang(), &path)
+    }
+
     /// A filled-in example body of `kind` for this case (about its first party), for
     /// demos, training mode and tests: 询问笔录, 现场检查笔录 and 责令改正通知书 have one; other
     /// kinds get their empty form.

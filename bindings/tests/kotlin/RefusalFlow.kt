@@ -197,6 +197,8 @@ fun pickLists() = openWorkspace().use { ws ->
     assertEquals("留置送达", leave.label)
     val e = assertFailsWith<CaseTrailException.Invalid> { ws.choices("colours") }
     assertEquals("list", e.field)
+    // Form fields are labelled by the path the JSON and the field errors use.
+    assertEquals("被询问人 › 身份证件 › 号码", ws.fieldLabel("interviewee.id_doc.number"))
 }
 
 fun englishLabels() {

@@ -134,6 +134,7 @@ def test_english_labels_and_messages(workspace):
     workspace.set_language("en")
     reasons = {c.code: c.label for c in workspace.choices("refusal_reason")}
     assert reasons["disputes_content"] == "Disputes the content of the record"
+    assert workspace.field_label("qa[2].answer") == "questions and answers[2] › answer"
     case = new_case(workspace)
     assert case.stage_label == "Investigation"
     try:
