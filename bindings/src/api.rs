@@ -378,7 +378,7 @@ impl CaseTrail {
     }
 
     /// The label of a field of a document body or a case draft, by its dotted path as the JSON
-    /// and `Invalid.field` name it: `interviewee.id_doc.number` → 被询问人 › 证件 › 号码.
+    /// and `Invalid.field` name it: `interviewee.id_doc.number` → 被询问人 › 身份证件 › 号码.
     /// Segments without a label stay as written.
     pub fn field_label(&self, path: String) -> String {
         casetrail_core::i18n::field_label(self.lang(), &path)

@@ -185,7 +185,7 @@ pub fn describe_error(lang: Lang, err: &crate::Error) -> String {
 }
 
 /// The label of a (possibly dotted, indexed) field path: `interviewee.id_doc.number` becomes
-/// 被询问人 › 证件 › 号码 in Chinese. Unknown segments stay as written.
+/// 被询问人 › 身份证件 › 号码 in Chinese. Unknown segments stay as written.
 pub fn field_label(lang: Lang, path: &str) -> String {
     path.split('.')
         .map(|seg| {

@@ -3,8 +3,11 @@
 // top-level fields, in the template's order: text fields for strings, switches for booleans,
 // and a small JSON box for everything else (lists, objects, dates and numbers that start out
 // as null). That gives each of the core's `Invalid(field:)` errors a place to appear. A value
-// typed into a JSON box that is not JSON (a date, a place name) is taken as text.
+// typed into a JSON box that is not JSON (a date, a place name) is taken as text. Each field
+// is shown under the core's label of its key (`fieldLabel(path:)`), in the workspace's
+// language, with the key itself in small print.
 
+import CaseTrail
 import SwiftUI
 
 /// One top-level field of a JSON object being edited.
@@ -157,11 +160,32 @@ enum JSONForm {
     }
 }
 
-/// The editor for a list of JSON fields, one form row each, with the error of each field
-/// under it. Meant to sit inside a `Form`.
+/// The core's labels of the top-level keys of a form (`interviewee` → 被询问人), in the
+/// workspace's language. The language is fixed while the workspace is open, so a form reads
+/// them once, when it loads; a key without a label shows as written.
+struct FieldLabels: Equatable {
+    private(set) var byKey: [String: String] = [:]
+
+    /// No labels: every key shows as written.
+    init() {}
+
+    /// Reads the labels of `keys` from the core. Blocking: call it through `offMain`.
+    init(core: CaseTrail, keys: [String]) {
+        for key in keys where byKey[key] == nil {
+            byKey[key] = core.fieldLabel(path: key)
+        }
+    }
+
+    /// The label of `key`, or the key itself.
+    subscript(key: String) -> String { byKey[key] ?? key }
+}
+
+/// The editor for a list of JSON fields, one form row each under its label, with the error of
+/// each field under it. Meant to sit inside a `Form`.
 struct JSONFieldsEditor: View {
     @Binding var fields: [JSONField]
     let errors: FieldErrors
+    var labels = FieldLabels()
 
     var body: some View {
         ForEach($fields) { $field in
@@ -173,9 +197,25 @@ struct JSONFieldsEditor: View {
                         .foregroundColor(.red)
                 }
             } header: {
-                Text(verbatim: field.key).textCase(nil)
+                header(for: field.key)
             }
         }
+    }
+
+    /// The field's label, and its JSON key in small print when the label differs from it (the
+    /// key is the field's name in the JSON the core takes and in the template's examples).
+    private func header(for key: String) -> some View {
+        let label = labels[key]
+        return HStack(alignment: .firstTextBaseline) {
+            Text(verbatim: label)
+            if label != key {
+                Spacer()
+                Text(verbatim: key)
+                    .font(.caption2.monospaced())
+                    .foregroundColor(.secondary)
+            }
+        }
+        .textCase(nil)
     }
 
     @ViewBuilder

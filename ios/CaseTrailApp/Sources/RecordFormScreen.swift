@@ -3,6 +3,8 @@
 // requirements, and each `Invalid(field:)` it returns is shown under that field. The same form
 // amends a record; an amendment always carries a reason and keeps the old version. If a new
 // record saves but does not finalize, the form goes on as an amendment of that saved draft.
+// Fields show under the core's labels, read once when the form loads: for every kind's template
+// when adding, for the record's own fields when amending.
 
 import CaseTrail
 import SwiftUI
@@ -19,6 +21,7 @@ final class RecordFormModel: ObservableObject {
     @Published private(set) var kinds: [KindView] = []
     @Published private(set) var kindCode = ""
     @Published var fields: [JSONField] = []
+    @Published private(set) var labels = FieldLabels()
     @Published var reason = ""
     @Published var errors = FieldErrors()
     @Published var problem: Problem?
@@ -41,7 +44,15 @@ final class RecordFormModel: ObservableObject {
             guard kinds.isEmpty else { return }
             let core = self.core
             do {
-                kinds = try await offMain { core.recordKinds() }
+                let loaded: (kinds: [KindView], labels: FieldLabels) = try await offMain {
+                    let kinds = core.recordKinds()
+                    let keys = kinds.flatMap { kind in
+                        JSONForm.fields(of: kind.templateJson)?.map(\.key) ?? []
+                    }
+                    return (kinds: kinds, labels: FieldLabels(core: core, keys: keys))
+                }
+                kinds = loaded.kinds
+                labels = loaded.labels
             } catch {
                 problem = Problem(error)
             }
@@ -49,9 +60,10 @@ final class RecordFormModel: ObservableObject {
                 choose(first.code)
             }
         case .amend(let record):
-            if fields.isEmpty {
-                fields = JSONForm.fields(of: record.contentJson) ?? []
-            }
+            guard fields.isEmpty else { return }
+            fields = JSONForm.fields(of: record.contentJson) ?? []
+            let (core, keys) = (self.core, fields.map(\.key))
+            labels = (try? await offMain { FieldLabels(core: core, keys: keys) }) ?? labels
         }
     }
 
@@ -139,7 +151,7 @@ struct RecordFormScreen: View {
                 } else {
                     reasonSection
                 }
-                JSONFieldsEditor(fields: $model.fields, errors: model.errors)
+                JSONFieldsEditor(fields: $model.fields, errors: model.errors, labels: model.labels)
                 Section {
                     Button("form.save_draft") { Task { await model.save(finalize: false) } }
                     Button("form.save_finalize") { Task { await model.save(finalize: true) } }

@@ -1,7 +1,8 @@
 // Checks the contract the app relies on, against the real library (macOS slice of the
 // xcframework): a workspace opens with a host vault, a case and a record go through draft,
-// finalize and a signature, the pick-lists the screens offer come from the core, invalid input
-// comes back as `CaseTrailError.Invalid` with its field, and a sync before enrolment says so.
+// finalize and a signature, the pick-lists the screens offer and the labels of form fields come
+// from the core, invalid input comes back as `CaseTrailError.Invalid` with its field, and a sync
+// before enrolment says so.
 // The rules themselves are tested in Rust; this is about the Swift side of the boundary.
 
 import CaseTrail
@@ -40,13 +41,13 @@ final class CaseTrailTests: XCTestCase {
         super.tearDown()
     }
 
-    /// A fresh workspace in a temporary folder, with English messages.
-    private func openCore() throws -> CaseTrail {
+    /// A fresh workspace in a temporary folder, with English messages unless told otherwise.
+    private func openCore(lang: String = "en") throws -> CaseTrail {
         let home = FileManager.default.temporaryDirectory
             .appendingPathComponent("casetrail-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         homes.append(home)
-        return try CaseTrail.open(home: home.path, vault: MemoryVault(), lang: "en")
+        return try CaseTrail.open(home: home.path, vault: MemoryVault(), lang: lang)
     }
 
     func testCaseRecordAndSignature() throws {
@@ -99,6 +100,18 @@ final class CaseTrailTests: XCTestCase {
         XCTAssertThrowsError(try core.choices(list: "colours")) { error in
             XCTAssertEqual((error as? CaseTrailError)?.invalidField, "list")
         }
+    }
+
+    /// The record form shows each field under the core's label of its path, in the
+    /// workspace's language (`FieldLabels`); a segment without a label stays as written.
+    func testFieldLabelsComeFromTheCore() throws {
+        let core = try openCore(lang: "zh")
+        XCTAssertEqual(core.fieldLabel(path: "interviewee.id_doc.number"), "被询问人 › 身份证件 › 号码")
+        XCTAssertEqual(core.fieldLabel(path: "no_such_field"), "no_such_field")
+        core.setLanguage(lang: "en")
+        XCTAssertEqual(
+            core.fieldLabel(path: "interviewee.id_doc.number"),
+            "interviewee › identity document › number")
     }
 
     func testInvalidInputNamesTheField() throws {
