@@ -1,11 +1,13 @@
 /**
  * The record form: pick a kind, fill the fields generated from its template, save the draft (an
- * amendment asks for its reason), finalize. Errors from the core appear under their field.
+ * amendment asks for its reason), finalize. Each field shows the core's label, its JSON path in
+ * small print below; errors from the core appear under their field.
  */
 package org.casetrail.app
 
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
@@ -83,23 +85,32 @@ fun RecordFormScreen(repo: CaseTrailRepository, caseId: String, amend: RecordVie
     }
 }
 
-/** One field, edited as its type says; the error (the core's words) below it. */
+/**
+ * One field, edited as its type says, under the core's label; below it the error (the core's
+ * words), or else the JSON path when it differs from the label.
+ */
 @Composable
 private fun Field(f: FormField, error: String?, onChange: (String) -> Unit) {
+    val below = error ?: f.path.takeIf { it != f.label }
     if (f.type == FieldType.FLAG) {
         Row(verticalAlignment = Alignment.CenterVertically, modifier = Modifier.fillMaxWidth()) {
-            Text(f.path, modifier = Modifier.weight(1f))
+            Column(Modifier.weight(1f)) {
+                Text(f.label)
+                if (below != null) {
+                    val color = if (error != null) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant
+                    Text(below, color = color, style = MaterialTheme.typography.bodySmall)
+                }
+            }
             Switch(checked = f.value == "true", onCheckedChange = { onChange(it.toString()) })
         }
-        if (error != null) Text(error, color = MaterialTheme.colorScheme.error)
         return
     }
     OutlinedTextField(
         value = f.value,
         onValueChange = onChange,
-        label = { Text(f.path) },
+        label = { Text(f.label) },
         isError = error != null,
-        supportingText = error?.let { { Text(it) } },
+        supportingText = below?.let { { Text(it) } },
         singleLine = f.type != FieldType.VALUE,
         keyboardOptions = if (f.type == FieldType.NUMBER) KeyboardOptions(keyboardType = KeyboardType.Decimal) else KeyboardOptions.Default,
         modifier = Modifier.fillMaxWidth().padding(vertical = 2.dp),

@@ -104,6 +104,14 @@ class CaseTrailRepository(
      */
     suspend fun choices(list: String): Outcome<List<Choice>> = local { choices(list) }
 
+    /**
+     * The core's label of each of [paths], the dotted JSON paths of fields of a record body or
+     * case draft (as `Invalid.field` names them), in the workspace's language, in one trip:
+     * `interviewee.id_doc.number` → 被询问人 › 身份证件 › 号码. Segments without a label stay as written.
+     */
+    suspend fun fieldLabels(paths: Collection<String>): Outcome<Map<String, String>> =
+        local { paths.associateWith { fieldLabel(it) } }
+
     suspend fun sampleRecordJson(caseId: String, kind: String): Outcome<String> =
         local { sampleRecordJson(caseId, kind) }
 

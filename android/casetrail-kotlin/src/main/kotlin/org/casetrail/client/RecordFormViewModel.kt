@@ -4,9 +4,11 @@
  *
  * The form is generated from the kind's template JSON: every scalar, at any depth of nested
  * objects, is one field named by its dotted path (`interviewee.name`), which is how the core names
- * the field of a validation error, so an error lands next to its field. Lists and not-yet-filled
- * objects are edited as JSON (or plain text, for a date). The rules themselves stay in the core:
- * the form only checks what it must to build the JSON.
+ * the field of a validation error, so an error lands next to its field. Each field is shown under
+ * the core's label for its path (被询问人 › 姓名/名称), looked up once per path when the form loads
+ * (every kind's template) or takes a new body (a sample, the amended record). Lists and
+ * not-yet-filled objects are edited as JSON (or plain text, for a date). The rules themselves stay
+ * in the core: the form only checks what it must to build the JSON.
  */
 package org.casetrail.client
 
@@ -30,7 +32,11 @@ enum class FieldType {
     VALUE,
 }
 
-data class FormField(val path: String, val type: FieldType, val value: String)
+/**
+ * One field of the form: [path] is its dotted JSON path (the key of [RecordFormState.fieldErrors]),
+ * [label] the core's label for it in the workspace's language, or the path if there is none yet.
+ */
+data class FormField(val path: String, val type: FieldType, val value: String, val label: String = path)
 
 data class RecordFormState(
     val kinds: List<KindView> = emptyList(),
@@ -38,6 +44,8 @@ data class RecordFormState(
     /** The body the fields were taken from (template, sample or the amended record). */
     val base: Json = Json.Obj(emptyMap()),
     val fields: List<FormField> = emptyList(),
+    /** The core's labels of the field paths met so far, by path. */
+    val labels: Map<String, String> = emptyMap(),
     /** Errors by field path (a path of [fields]). */
     val fieldErrors: Map<String, UiText> = emptyMap(),
     /** An error that belongs to no field. */
@@ -57,11 +65,15 @@ class RecordFormViewModel(
     scope: CoroutineScope,
 ) : CoreViewModel<RecordFormState>(RecordFormState(), scope) {
 
-    /** Loads the kinds; with [amend], starts from that record's body instead of a template. */
+    /**
+     * Loads the kinds and the labels of their templates' fields (and of [amend]'s); with [amend],
+     * starts from that record's body instead of a template.
+     */
     fun load(amend: RecordView? = null): Job = launch {
         when (val kinds = repo.recordKinds()) {
             is Outcome.Failed -> update { it.copy(error = kinds.error) }
             is Outcome.Ok -> {
+                learnLabels(kinds.value.map { it.templateJson } + listOfNotNull(amend?.contentJson))
                 update { it.copy(kinds = kinds.value) }
                 if (amend != null) fill(amend.kind, amend.contentJson, amend)
             }
@@ -80,7 +92,10 @@ class RecordFormViewModel(
      */
     fun fillSample(kind: String): Job = launch {
         when (val sample = repo.sampleRecordJson(caseId, kind)) {
-            is Outcome.Ok -> fill(kind, sample.value, null)
+            is Outcome.Ok -> {
+                learnLabels(listOf(sample.value))
+                fill(kind, sample.value, null)
+            }
             is Outcome.Failed -> update { it.copy(error = sample.error) }
         }
     }
@@ -121,13 +136,25 @@ class RecordFormViewModel(
 
     fun dismissError() = update { it.copy(error = null) }
 
+    /**
+     * Asks the core, once, for the labels of the field paths of [bodies] not labelled yet. A field
+     * whose label cannot be had keeps its path: the form stays usable.
+     */
+    private suspend fun learnLabels(bodies: List<String>) {
+        val known = state.value.labels
+        val paths = bodies.flatMap { fieldsOf(Json.parseOrNull(it) ?: Json.Null) }.map { it.path }.toSet() - known.keys
+        if (paths.isEmpty()) return
+        val labels = repo.fieldLabels(paths) as? Outcome.Ok ?: return
+        update { it.copy(labels = it.labels + labels.value) }
+    }
+
     private fun fill(kind: String, json: String, record: RecordView?) {
         val base = Json.parseOrNull(json) ?: Json.Obj(emptyMap())
         update {
             it.copy(
                 kind = kind,
                 base = base,
-                fields = fieldsOf(base),
+                fields = fieldsOf(base, it.labels),
                 fieldErrors = emptyMap(),
                 error = null,
                 record = record,
@@ -150,20 +177,21 @@ class RecordFormViewModel(
     }
 }
 
-/** The form fields of a body: its scalars by dotted path. */
-internal fun fieldsOf(body: Json): List<FormField> {
+/** The form fields of a body: its scalars by dotted path, labelled from [labels] (else the path). */
+internal fun fieldsOf(body: Json, labels: Map<String, String> = emptyMap()): List<FormField> {
     val out = ArrayList<FormField>()
     fun walk(v: Json, path: String) {
         if (v is Json.Obj && v.fields.isNotEmpty()) {
             v.fields.forEach { (k, child) -> walk(child, if (path.isEmpty()) k else "$path.$k") }
         } else if (path.isNotEmpty()) {
-            out += when (v) {
-                is Json.Str -> FormField(path, FieldType.TEXT, v.value)
-                is Json.Bool -> FormField(path, FieldType.FLAG, v.value.toString())
-                is Json.Num -> FormField(path, FieldType.NUMBER, v.text)
-                Json.Null -> FormField(path, FieldType.VALUE, "")
-                else -> FormField(path, FieldType.VALUE, v.render())
+            val (type, value) = when (v) {
+                is Json.Str -> FieldType.TEXT to v.value
+                is Json.Bool -> FieldType.FLAG to v.value.toString()
+                is Json.Num -> FieldType.NUMBER to v.text
+                Json.Null -> FieldType.VALUE to ""
+                else -> FieldType.VALUE to v.render()
             }
+            out += FormField(path, type, value, labels[path] ?: path)
         }
     }
     walk(body, "")

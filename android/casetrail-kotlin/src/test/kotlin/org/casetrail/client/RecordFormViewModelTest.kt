@@ -1,4 +1,7 @@
-/** The record form: fields from the core's templates, the core's validation errors per field. */
+/**
+ * The record form: fields from the core's templates under the core's labels, the core's
+ * validation errors per field.
+ */
 package org.casetrail.client
 
 import kotlin.test.assertEquals
@@ -27,11 +30,34 @@ suspend fun formFieldsFromTemplate() = withWorkspace { ws ->
     assertEquals(FieldType.VALUE, fields["interviewee"]?.type, "a null object is one free field")
     assertTrue(form.state.value.canSave)
 
+    // Labelled as soon as the kind is picked: the core's words, the path kept beside them.
+    assertEquals("被询问人", fields["interviewee"]?.label)
+    assertEquals("已告知权利义务", fields["rights_told"]?.label)
+    assertEquals("文书编号", fields["doc_no"]?.label)
+    for (kind in kinds) {
+        form.selectKind(kind.code)
+        val unlabelled = form.state.value.fields.filter { it.label == it.path }.map { it.path }
+        assertEquals(emptyList(), unlabelled, "${kind.code}: fields without a label")
+    }
+    form.selectKind("inquiry_record")
+
     // The sample fills nested objects, which become one field per scalar.
     form.fillSample("inquiry_record").join()
     val sample = form.state.value.fields.associateBy { it.path }
     assertEquals("孙丽", sample["interviewee.name"]?.value)
     assertEquals("resident_id_card", sample["interviewee.id_doc.doc_type"]?.value)
+    assertEquals("被询问人 › 姓名/名称", sample["interviewee.name"]?.label)
+    assertEquals("被询问人 › 身份证件 › 号码", sample["interviewee.id_doc.number"]?.label, "${sample.keys}")
+}
+
+suspend fun formLabelsFollowTheLanguage() = withWorkspace { ws ->
+    val case = ws.sampleCase()
+    ws.repo.setLanguage("en").ok()
+    val form = RecordFormViewModel(ws.repo, case.id, ws.scope).also { it.load().join() }
+    form.fillSample("inquiry_record").join()
+    val fields = form.state.value.fields.associateBy { it.path }
+    assertEquals("interviewee › identity document › number", fields["interviewee.id_doc.number"]?.label)
+    assertEquals(ws.repo.fieldLabels(listOf("place")).ok(), mapOf("place" to fields["place"]?.label))
 }
 
 suspend fun coreFieldErrorLandsOnField() = withWorkspace { ws ->
@@ -44,6 +70,7 @@ suspend fun coreFieldErrorLandsOnField() = withWorkspace { ws ->
     assertNull(s.error)
     val text = assertNotNull(s.fieldErrors["interviewee.name"], "${s.fieldErrors}") as UiText.Core
     assertTrue("必填" in text.text, text.text)
+    assertEquals("被询问人 › 姓名/名称", s.fields.single { it.path == "interviewee.name" }.label, "the field the error shows under")
 
     // Editing the field clears its error; an error inside a free field lands on that field.
     form.edit("interviewee.name", "孙丽")

@@ -19,6 +19,7 @@ private val tests: List<Pair<String, suspend () -> Unit>> = listOf(
     "case: detail, officers, photo capture" to { caseDetailAndPhotoCapture() },
     "case: findings follow the records, closing is blocked" to { findingsFollowRecordsAndCloseIsBlocked() },
     "record form: template fields" to { formFieldsFromTemplate() },
+    "record form: labels follow the workspace's language" to { formLabelsFollowTheLanguage() },
     "record form: the core's field error lands on its field" to { coreFieldErrorLandsOnField() },
     "record form: text that is not JSON stays local" to { badJsonStaysLocal() },
     "record form: save, amend with reason, finalize" to { saveAmendFinalize() },
