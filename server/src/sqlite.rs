@@ -195,18 +195,24 @@ impl SqliteStorage {
         self.read(|c| tree.catch_up(c))
     }
 
-    /// After a crash: every unfinished upload's file is cut back to its recorded offset.
+    /// After a crash: every unfinished upload's file is cut back to its recorded offset. An
+    /// upload killed between moving its file into place and recording that is finished now
+    /// (the file is whole and verified, only the record was missing).
     fn recover_uploads(&self) -> Result<()> {
         let _guard = self.uploads.lock();
-        let rows: Vec<(Vec<u8>, i64)> = self.read(|c| {
-            Ok(
-                c.prepare("SELECT sha256, offset FROM srv_uploads WHERE completed_at IS NULL")?
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?,
-            )
+        let rows: Vec<(Vec<u8>, i64, i64)> = self.read(|c| {
+            Ok(c.prepare(
+                "SELECT sha256, offset, size FROM srv_uploads WHERE completed_at IS NULL",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?)
         })?;
-        for (sha, offset) in rows {
+        for (sha, offset, size) in rows {
             let sha = Hash::from_slice(&sha).ok_or(ServerError::Internal("bad upload".into()))?;
+            if self.blobs.has(&sha) {
+                self.finish_upload(&sha, size as u64)?;
+                continue;
+            }
             let durable = self.blobs.recover(&sha, offset as u64)?;
             if durable != offset as u64 {
                 self.write(|tx| {

@@ -1040,3 +1040,42 @@ fn a_cancelled_sync_keeps_what_was_acknowledged_and_resumes() {
     assert!(report.media_bytes_sent < 23 * 1024 * 1024, "{report:?}");
     assert_converged(&server.storage, &ws);
 }
+
+/// A back office killed after moving a whole, verified upload into place but before recording
+/// it finishes that upload when it starts again: the receipt is made, the file is not asked
+/// for again.
+#[test]
+fn an_upload_moved_into_place_but_not_recorded_is_finished_on_restart() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("bo");
+    let server = Backoffice::start(&data, &rt);
+    let ws = device(&dir.path().join("phone"));
+    let case = case_with_records(&ws, "望统检〔2026〕8号", 1);
+    let video = capture_video(&ws, case, 3 * 1024 * 1024, 8);
+    server.enrol(&ws, &server.url);
+    assert!(sync(&rt, &ws, &fast()).expect("sync").complete());
+    server.stop();
+
+    // The state the kill leaves: the file in place, the upload not marked complete, no receipt.
+    let sha = video.original.sha256;
+    let key = sha.as_bytes().to_vec();
+    {
+        let db = rusqlite::Connection::open(data.join("casetrail.db")).expect("db");
+        db.execute(
+            "UPDATE srv_uploads SET completed_at = NULL WHERE sha256 = ?1",
+            [&key],
+        )
+        .expect("unrecord");
+        db.execute("DELETE FROM sync_media WHERE sha256 = ?1", [&key])
+            .expect("no receipt");
+    }
+    assert!(crate::backoffice::blob_path(&data, &sha).exists());
+
+    let storage =
+        SqliteStorage::open_for_serving(&data, Arc::new(casetrail_core::clock::SystemClock::new()))
+            .expect("restart");
+    let status = storage.media_status(&sha).expect("status").expect("known");
+    assert_eq!(status.offset, status.size, "{status:?}");
+    assert!(status.receipt.is_some(), "{status:?}");
+}
