@@ -12,6 +12,7 @@ use casetrail_core::model::{
     CaseId, CaseStatus, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation,
     RecordBody, RecordId, RecordKind, RecordedActivity, RefusalReason, SlotId,
 };
+use casetrail_core::store::CaseSummary;
 use casetrail_core::workspace::{
     CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput as CoreWitness,
 };
@@ -228,14 +229,7 @@ impl CaseTrail {
     pub fn create_case(&self, draft_json: String) -> Result<CaseRow> {
         let draft = serde_json::from_str(&draft_json).map_err(|_| self.bad("draft"))?;
         let case = self.ws.create_case(draft).map_err(|e| self.err(e))?;
-        let lang = self.lang();
-        self.ws
-            .list_cases()
-            .map_err(|e| self.err(e))?
-            .iter()
-            .find(|c| c.id == case.id)
-            .map(|c| CaseRow::new(c, lang))
-            .ok_or_else(|| self.bad("draft"))
+        Ok(CaseRow::new(&CaseSummary::of(&case), self.lang()))
     }
 
     /// A filled-in example `CaseDraft` (two officers, one company), for forms and tests.
@@ -249,16 +243,8 @@ impl CaseTrail {
         let id: CaseId = self.id("case_id", &case_id)?;
         let lang = self.lang();
         let case = self.ws.case(id).map_err(|e| self.err(e))?;
-        let row = self
-            .ws
-            .list_cases()
-            .map_err(|e| self.err(e))?
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| CaseRow::new(c, lang))
-            .ok_or_else(|| self.bad("case_id"))?;
         Ok(CaseDetail {
-            case: row,
+            case: CaseRow::new(&CaseSummary::of(&case), lang),
             draft_json: serde_json::to_string(&case.info).map_err(|e| self.err(e.into()))?,
             records: self
                 .ws
@@ -287,17 +273,11 @@ impl CaseTrail {
     ) -> Result<CaseRow> {
         let id: CaseId = self.id("case_id", &case_id)?;
         let to = self.code("status", &status, CaseStatus::parse)?;
-        self.ws
+        let case = self
+            .ws
             .change_status(id, to, &reason)
             .map_err(|e| self.err(e))?;
-        let lang = self.lang();
-        self.ws
-            .list_cases()
-            .map_err(|e| self.err(e))?
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| CaseRow::new(c, lang))
-            .ok_or_else(|| self.bad("case_id"))
+        Ok(CaseRow::new(&CaseSummary::of(&case), self.lang()))
     }
 
     /// Every kind of record, with an empty form of each.

@@ -73,6 +73,8 @@ pub struct SlotView {
     pub affirmation: String,
     /// `pending`, `signed`, `refused`, `sealed` (the latest outcome).
     pub state: String,
+    /// State label.
+    pub state_label: String,
     /// When that happened.
     pub at: Option<SystemTime>,
 }
@@ -81,6 +83,12 @@ impl SlotView {
     fn new(s: &SignatureSlot, lang: Lang) -> Self {
         let role = s.spec.role.map(|r| r.as_str()).unwrap_or("other");
         let last = s.history.last();
+        let state = match last.map(|e| &e.outcome) {
+            None => "pending",
+            Some(SlotOutcome::Signed { .. }) => "signed",
+            Some(SlotOutcome::Refused(_)) => "refused",
+            Some(_) => "sealed",
+        };
         Self {
             id: s.id.to_string(),
             role: role.to_owned(),
@@ -89,13 +97,8 @@ impl SlotView {
             required: s.spec.required,
             refusable: s.spec.role.is_none_or(|r| !r.is_officer()),
             affirmation: s.spec.affirmation.clone(),
-            state: match last.map(|e| &e.outcome) {
-                None => "pending",
-                Some(SlotOutcome::Signed { .. }) => "signed",
-                Some(SlotOutcome::Refused(_)) => "refused",
-                Some(_) => "sealed",
-            }
-            .to_owned(),
+            state: state.to_owned(),
+            state_label: i18n::tr(lang, &format!("slot-{state}")),
             at: last.map(|e| time(e.at)),
         }
     }
@@ -114,6 +117,8 @@ pub struct RecordView {
     pub kind_label: String,
     /// `draft`, `finalized`, `void`.
     pub status: String,
+    /// Status label.
+    pub status_label: String,
     /// Version (amendments make new ones).
     pub version: u32,
     /// The body JSON of this version, as stored.
@@ -136,6 +141,7 @@ impl RecordView {
             kind: r.kind.as_str().to_owned(),
             kind_label: i18n::tr(lang, &format!("kind-{}", r.kind.as_str())),
             status: r.status.as_str().to_owned(),
+            status_label: i18n::tr(lang, &format!("record-status-{}", r.status.as_str())),
             version: r.version,
             content_json: r.content.clone(),
             content_hash: r.content_hash.to_string(),

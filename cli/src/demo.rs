@@ -12,7 +12,6 @@ use chrono::{TimeDelta, Utc};
 use serde_json::json;
 
 use casetrail_core::Workspace;
-use casetrail_core::media::{Stroke, StrokePoint, Strokes};
 use casetrail_core::model::bodies::{InspectionNotice, ServiceMethod};
 use casetrail_core::model::{
     CaseId, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation, RecordBody,
@@ -29,30 +28,6 @@ const PREMISES: &[u8] =
     include_bytes!("../../tests/fixtures/photos/iphone6plus-2448x2448-o6-gps.jpg");
 const LEDGER: &[u8] = include_bytes!("../../tests/fixtures/photos/orient-portrait-8.jpg");
 const REFUSAL: &[u8] = include_bytes!("../../tests/fixtures/photos/orient-landscape-6.jpg");
-
-/// Handwriting-like strokes for the demo's signatures.
-pub fn handwriting(seed: u32) -> Strokes {
-    let strokes = (0..3u32)
-        .map(|s| Stroke {
-            points: (0..40u32)
-                .map(|i| {
-                    let t = i as f32 / 39.0;
-                    StrokePoint {
-                        x: 40.0 + s as f32 * 130.0 + 100.0 * t,
-                        y: 100.0 + 35.0 * (t * 9.0 + (s + seed) as f32).sin(),
-                        t_ms: s * 800 + i * 12,
-                        pressure: 0.3 + 0.6 * t,
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    Strokes {
-        width: 480,
-        height: 200,
-        strokes,
-    }
-}
 
 fn here() -> Option<LocationReading> {
     Some(LocationReading::Fix {
@@ -224,7 +199,7 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             record_id: onsite.id,
             slot_id: slot.id,
             content_hash: onsite.content_hash,
-            strokes: handwriting(20),
+            strokes: sample::handwriting(20),
             affirmation: String::new(),
         })?;
     }
@@ -259,7 +234,7 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
                     ..Default::default()
                 },
                 role_text: "园区物业经理".into(),
-                strokes: Some(handwriting(30)),
+                strokes: Some(sample::handwriting(30)),
             }),
             av_evidence: vec![photo],
         })?;

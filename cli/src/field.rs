@@ -300,7 +300,7 @@ pub fn sign_all_pending(ws: &Workspace, record: &Record, seed: u32) -> anyhow::R
             record_id: record.id,
             slot_id: slot.id,
             content_hash: record.content_hash,
-            strokes: crate::demo::handwriting(seed + current.slots.len() as u32),
+            strokes: casetrail_core::sample::handwriting(seed + current.slots.len() as u32),
             affirmation: String::new(),
         })?;
     }

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
+use crate::media::{Stroke, StrokePoint, Strokes};
 use crate::model::bodies::{
     CertificateShown, DataCheck, InquiryRecord, OnsiteInspectionRecord, QaTurn, ReadBack,
     RectificationOrder,
@@ -209,5 +210,30 @@ pub fn rectification_order(now: DateTime<Utc>, party: PartyId) -> RectificationO
         basis: case_draft("x").legal_basis,
         requirement: "核实并更正2025年B204-1表数据，建立健全统计台账".into(),
         due_on: Some((now + TimeDelta::days(15)).date_naive()),
+    }
+}
+
+/// Handwriting-like strokes on a 480×200 pad (three loops with rising pressure), different for
+/// each `seed`: the demo's and the tests' signatures.
+pub fn handwriting(seed: u32) -> Strokes {
+    let strokes = (0..3u32)
+        .map(|s| Stroke {
+            points: (0..40u32)
+                .map(|i| {
+                    let t = i as f32 / 39.0;
+                    StrokePoint {
+                        x: 40.0 + s as f32 * 130.0 + 100.0 * t,
+                        y: 100.0 + 35.0 * (t * 9.0 + (s + seed) as f32).sin(),
+                        t_ms: s * 800 + i * 12,
+                        pressure: 0.3 + 0.6 * t,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Strokes {
+        width: 480,
+        height: 200,
+        strokes,
     }
 }

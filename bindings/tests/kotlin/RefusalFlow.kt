@@ -50,6 +50,7 @@ fun refusalToSignThenSync() {
 
     val inquiry = finalized(ws, case, "inquiry_record")
     assertEquals("finalized", inquiry.status)
+    assertEquals("已定稿", inquiry.statusLabel)
     val roles = inquiry.slots.map { it.role }.sorted()
     assertEquals(listOf("interviewee", "officer", "officer"), roles)
     val interviewee = inquiry.slots.single { it.role == "interviewee" }
@@ -125,7 +126,8 @@ fun refusalToSignThenSync() {
             avEvidence = listOf(photo.id, video.id),
         ),
     )
-    assertEquals("refused", refused.slots.single { it.id == interviewee.id }.state)
+    val refusedSlot = refused.slots.single { it.id == interviewee.id }
+    assertEquals("refused" to "拒签", refusedSlot.state to refusedSlot.stateLabel)
     assertEquals(emptyList(), ws.findings(case.id).filter { it.code == "signature_pending" })
 
     // A rectification order, left at the premises (Art. 17): officers, witness, a photo.

@@ -46,6 +46,10 @@ def test_not_allowed_and_the_record_stays(workspace):
 
 def test_blocked_lists_the_findings(workspace):
     case = new_case(workspace)
+    filed = workspace.change_status(case.id, "filed", "同意立案")
+    assert (filed.status, filed.status_label) == ("filed", "已立案")
+    assert workspace.list_cases() == [filed]
+    case = filed
     finalized_inquiry(workspace, case)
     with pytest.raises(ct.CaseTrailError.Blocked) as e:
         workspace.change_status(case.id, "closed", "调查结束")

@@ -104,6 +104,20 @@ pub struct CaseSummary {
     pub opened_at: DateTime<Utc>,
 }
 
+impl CaseSummary {
+    /// The list line of a case already read.
+    pub fn of(case: &crate::model::Case) -> Self {
+        Self {
+            id: case.id,
+            case_no: case.info.case_no.clone(),
+            title: case.info.title.clone(),
+            stage: case.stage(),
+            status: case.status,
+            opened_at: case.opened_at,
+        }
+    }
+}
+
 pub(crate) fn list_cases(conn: &Connection) -> Result<Vec<CaseSummary>> {
     let mut stmt =
         conn.prepare("SELECT case_id, case_no, title, status, opened_at FROM cases ORDER BY opened_at DESC, case_id")?;

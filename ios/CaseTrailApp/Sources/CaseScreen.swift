@@ -179,7 +179,7 @@ struct CaseScreen: View {
                 NavigationLink(value: record) {
                     VStack(alignment: .leading, spacing: 2) {
                         Text(record.kindLabel)
-                        Text(CodeLabel.text("record.status", record.status))
+                        Text(record.statusLabel)
                             .font(.caption)
                             .foregroundColor(.secondary)
                     }

@@ -76,7 +76,7 @@ struct RecordScreen: View {
         List {
             if let record = model.record {
                 Section {
-                    LabeledContent("record.status", value: CodeLabel.text("record.status", record.status))
+                    LabeledContent("record.status", value: record.statusLabel)
                     LabeledContent("record.version", value: String(record.version))
                     LabeledContent("record.created", value: record.createdAt.formatted(date: .abbreviated, time: .shortened))
                     if let finalized = record.finalizedAt {
@@ -135,7 +135,7 @@ struct RecordScreen: View {
                         Text(slot.roleLabel)
                         Text(slot.signerName).foregroundColor(.secondary)
                         Spacer()
-                        Text(CodeLabel.text("slot.state", slot.state))
+                        Text(slot.stateLabel)
                             .font(.caption.bold())
                             .foregroundColor(Self.color(ofSlotState: slot.state))
                     }

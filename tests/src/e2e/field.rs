@@ -35,32 +35,6 @@ fn photo(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
-/// Handwriting-like strokes: a few loops with rising pressure.
-pub fn handwriting(seed: u32) -> Strokes {
-    let strokes = (0..3)
-        .map(|s| Stroke {
-            points: (0..40u32)
-                .map(|i| {
-                    let t = i as f32 / 39.0;
-                    let x = 40.0 + s as f32 * 130.0 + 100.0 * t;
-                    let y = 100.0 + 35.0 * ((t * 9.0 + s as f32 + seed as f32).sin());
-                    StrokePoint {
-                        x,
-                        y,
-                        t_ms: s * 800 + i * 12,
-                        pressure: 0.3 + 0.6 * t,
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    Strokes {
-        width: 480,
-        height: 200,
-        strokes,
-    }
-}
-
 const LI: &str = "LN210404-0012";
 const WANG: &str = "LN210404-0027";
 
@@ -185,7 +159,7 @@ fn the_party_refuses_to_sign_the_onsite_record_then_changes_its_mind() {
                 ..Default::default()
             },
             role_text: "园区物业经理".into(),
-            strokes: Some(handwriting(7)),
+            strokes: Some(sample::handwriting(7)),
         }),
         av_evidence: vec![],
     };
@@ -240,7 +214,7 @@ fn the_party_refuses_to_sign_the_onsite_record_then_changes_its_mind() {
     let strokes: Strokes = serde_json::from_slice(&std::fs::read(orig).unwrap()).unwrap();
     assert_eq!(
         strokes,
-        handwriting(7),
+        sample::handwriting(7),
         "the witness's strokes are kept as captured"
     );
     let png = image::load_from_memory(&std::fs::read(deriv.unwrap()).unwrap()).unwrap();
@@ -263,7 +237,7 @@ fn the_party_refuses_to_sign_the_onsite_record_then_changes_its_mind() {
             record_id: onsite.id,
             slot_id: slot,
             content_hash: onsite.content_hash,
-            strokes: handwriting(3),
+            strokes: sample::handwriting(3),
             affirmation: String::new(),
         })
         .unwrap();
@@ -301,7 +275,7 @@ fn signatures_bind_to_the_version_the_signer_saw() {
             record_id: inquiry.id,
             slot_id: slot,
             content_hash: inquiry.content_hash,
-            strokes: handwriting(1),
+            strokes: sample::handwriting(1),
             affirmation: "以上笔录我看过，与我说的相符".into(),
         })
         .unwrap();
@@ -331,7 +305,7 @@ fn signatures_bind_to_the_version_the_signer_saw() {
             record_id: inquiry.id,
             slot_id: slot,
             content_hash: inquiry.content_hash,
-            strokes: handwriting(1),
+            strokes: sample::handwriting(1),
             affirmation: String::new()
         })
         .is_err(),
@@ -351,7 +325,7 @@ fn signatures_bind_to_the_version_the_signer_saw() {
         record_id: inquiry.id,
         slot_id: v2.slots[0].id,
         content_hash: inquiry.content_hash,
-        strokes: handwriting(2),
+        strokes: sample::handwriting(2),
         affirmation: String::new(),
     });
     assert_eq!(
@@ -363,7 +337,7 @@ fn signatures_bind_to_the_version_the_signer_saw() {
         record_id: inquiry.id,
         slot_id: slot,
         content_hash: v2.content_hash,
-        strokes: handwriting(2),
+        strokes: sample::handwriting(2),
         affirmation: String::new(),
     });
     assert!(
@@ -371,9 +345,9 @@ fn signatures_bind_to_the_version_the_signer_saw() {
         "a slot of the old version is not a slot of this one"
     );
     // Bad strokes.
-    let mut empty = handwriting(1);
+    let mut empty = sample::handwriting(1);
     empty.strokes.clear();
-    let mut nan = handwriting(1);
+    let mut nan = sample::handwriting(1);
     nan.strokes[0].points[0].x = f32::NAN;
     let huge = Strokes {
         width: 480,
@@ -390,7 +364,7 @@ fn signatures_bind_to_the_version_the_signer_saw() {
             ],
         }],
     };
-    let mut giant_canvas = handwriting(1);
+    let mut giant_canvas = sample::handwriting(1);
     giant_canvas.width = 1_000_000;
     for bad in [empty, nan, huge, giant_canvas] {
         let err = ws

@@ -121,7 +121,7 @@ fun CaseScreen(repo: CaseTrailRepository, caseId: String, go: (Screen) -> Unit, 
 private fun RecordCard(r: RecordView, go: (Screen) -> Unit, onFinalize: () -> Unit) {
     Card(Modifier.fillMaxWidth().padding(vertical = 4.dp)) {
         Column(Modifier.padding(12.dp)) {
-            Text("${r.kindLabel} · ${stringResource(recordStatusLabel(r.status))} · v${r.version}", style = MaterialTheme.typography.titleSmall)
+            Text("${r.kindLabel} · ${r.statusLabel} · v${r.version}", style = MaterialTheme.typography.titleSmall)
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                 if (r.status == "draft") TextButton(onClick = onFinalize) { Text(stringResource(R.string.record_finalize)) }
                 if (r.status != "void") {
@@ -131,7 +131,7 @@ private fun RecordCard(r: RecordView, go: (Screen) -> Unit, onFinalize: () -> Un
             r.slots.forEach { slot ->
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                     Text(
-                        "${slot.roleLabel} ${slot.signerName} · ${stringResource(slotStateLabel(slot.state))}",
+                        "${slot.roleLabel} ${slot.signerName} · ${slot.stateLabel}",
                         modifier = Modifier.weight(1f).padding(top = 12.dp),
                     )
                     if (slot.state != "signed" && r.status == "finalized") {

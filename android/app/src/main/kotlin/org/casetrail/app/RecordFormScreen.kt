@@ -68,7 +68,7 @@ fun RecordFormScreen(repo: CaseTrailRepository, caseId: String, amend: RecordVie
             item {
                 val record = state.record
                 if (record != null) {
-                    Text(stringResource(R.string.record_saved, record.version.toInt(), stringResource(recordStatusLabel(record.status))))
+                    Text(stringResource(R.string.record_saved, record.version.toInt(), record.statusLabel))
                     OutlinedTextField(
                         reason,
                         { reason = it },

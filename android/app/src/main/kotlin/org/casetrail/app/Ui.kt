@@ -75,23 +75,6 @@ fun syncActionLabel(action: SyncAction): Int =
         SyncAction.SHOW_ERROR -> R.string.sync_action_show_error
     }
 
-@StringRes
-fun slotStateLabel(state: String): Int =
-    when (state) {
-        "signed" -> R.string.slot_signed
-        "refused" -> R.string.slot_refused
-        "sealed" -> R.string.slot_sealed
-        else -> R.string.slot_pending
-    }
-
-@StringRes
-fun recordStatusLabel(status: String): Int =
-    when (status) {
-        "finalized" -> R.string.record_finalized
-        "void" -> R.string.record_void
-        else -> R.string.record_draft
-    }
-
 /** A screen: title bar with a back button when there is somewhere to go back to. */
 @OptIn(ExperimentalMaterial3Api::class)
 @Composable
