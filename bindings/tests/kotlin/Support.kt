@@ -19,7 +19,6 @@ import org.casetrail.RecordView
 const val OFFICER = "LN210404-0012"
 const val OFFICER_2 = "LN210404-0027"
 
-val repo: File = File(System.getProperty("user.dir"))
 val fixtures = File(System.getenv("FIXTURES") ?: "tests/fixtures")
 val casetrailBin: String = System.getenv("CASETRAIL_BIN") ?: "target/debug/casetrail"
 
