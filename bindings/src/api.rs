@@ -13,7 +13,7 @@ use casetrail_core::model::{
     RecordBody, RecordId, RecordKind, RecordedActivity, RefusalReason, SlotId,
 };
 use casetrail_core::store::CaseSummary;
-use casetrail_core::workspace::{
+use casetrail_core::{
     CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput as CoreWitness,
 };
 use casetrail_core::{Error, ValidationCode, Workspace};
@@ -99,7 +99,7 @@ impl CaseTrail {
         };
         strokes
             .validate()
-            .map_err(|e| self.err(Error::Validation(e.within(field))))?;
+            .map_err(|e| self.err(Error::from(e.within(field))))?;
         Ok(strokes)
     }
 
@@ -183,7 +183,7 @@ impl CaseTrail {
         let ws = Workspace::open(
             &home,
             Arc::new(VaultBridge(vault)),
-            Arc::new(casetrail_core::clock::SystemClock::new()),
+            Arc::new(casetrail_core::store::clock::SystemClock::new()),
         )
         .map_err(|e| CaseTrailError::from_core(e, lang))?;
         Ok(Arc::new(Self {

@@ -5,9 +5,10 @@
 //! The words are in `user_message`: Kotlin's `Throwable` already owns `message`, and a field of
 //! that name would not compile there.
 
-use casetrail_core::i18n::{Lang, describe_error, tr};
-use casetrail_core::sync::SyncError;
-use casetrail_core::{Error, ValidationCode};
+use casetrail_core::i18n::{Lang, tr};
+use casetrail_core::present::describe_error;
+use casetrail_core::store::Error as StoreError;
+use casetrail_core::{Error, SyncError, ValidationCode};
 
 /// Why a call failed. Nothing was written when a call fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -102,22 +103,22 @@ impl CaseTrailError {
     pub fn from_core(e: Error, lang: Lang) -> Self {
         let user_message = user_message(lang, &e);
         match e {
-            Error::Validation(v) => CaseTrailError::Invalid {
+            Error::Store(StoreError::Validation(v)) => CaseTrailError::Invalid {
                 field: v.field.clone(),
                 code: v.rule().to_owned(),
                 user_message,
             },
-            Error::NotFound { what, id } => CaseTrailError::NotFound {
+            Error::Store(StoreError::NotFound { what, id }) => CaseTrailError::NotFound {
                 what: what.to_owned(),
                 id,
                 user_message,
             },
-            Error::Ambiguous { what, prefix, .. } => CaseTrailError::NotFound {
+            Error::Store(StoreError::Ambiguous { what, prefix, .. }) => CaseTrailError::NotFound {
                 what: what.to_owned(),
                 id: prefix,
                 user_message,
             },
-            Error::InvalidState { reason } => CaseTrailError::NotAllowed {
+            Error::Store(StoreError::InvalidState { reason }) => CaseTrailError::NotAllowed {
                 reason: reason.to_owned(),
                 user_message,
             },
@@ -125,7 +126,9 @@ impl CaseTrailError {
                 findings: findings.into_iter().map(|f| f.code.to_owned()).collect(),
                 user_message,
             },
-            Error::Vault(_) | Error::Crypto(_) => CaseTrailError::KeyVault { user_message },
+            Error::Store(StoreError::Vault(_) | StoreError::Crypto(_)) => {
+                CaseTrailError::KeyVault { user_message }
+            }
             Error::Sync(s) => match s {
                 SyncError::NotEnrolled => CaseTrailError::NotEnrolled { user_message },
                 SyncError::BadAddress(_) => CaseTrailError::Invalid {
@@ -142,7 +145,7 @@ impl CaseTrailError {
                 }
                 SyncError::Cancelled => CaseTrailError::Cancelled { user_message },
             },
-            Error::Refused(_) => CaseTrailError::Untrusted { user_message },
+            Error::Store(StoreError::Refused(_)) => CaseTrailError::Untrusted { user_message },
             other => CaseTrailError::Storage {
                 code: other.code().to_owned(),
                 user_message,
@@ -160,7 +163,7 @@ impl CaseTrailError {
 /// 的内容均已保存，稍后会自动重试"): the technical detail (an URL, a TLS alert, in English) goes to
 /// the log sink, where support can read it, not onto the inspector's screen.
 fn user_message(lang: Lang, e: &Error) -> String {
-    let technical = matches!(e, Error::Refused(_))
+    let technical = matches!(e, Error::Store(StoreError::Refused(_)))
         || matches!(
             e,
             Error::Sync(

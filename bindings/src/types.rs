@@ -5,12 +5,12 @@
 
 use std::time::SystemTime;
 
+use casetrail_core::DueItem;
 use casetrail_core::i18n::{self, Lang};
 use casetrail_core::model::{EvidenceItem, Record, SignatureSlot, SlotOutcome};
 use casetrail_core::rules::Finding;
 use casetrail_core::store::CaseSummary;
-use casetrail_core::sync::{self, MediaState, Progress, SyncReport, SyncStatus};
-use casetrail_core::workspace::DueItem;
+use casetrail_core::sync::{MediaState, Progress, SyncReport, SyncStatus};
 
 fn time(t: chrono::DateTime<chrono::Utc>) -> SystemTime {
     SystemTime::from(t)
@@ -604,8 +604,8 @@ pub struct EnrolmentView {
     pub server_device_id: String,
 }
 
-impl From<&sync::Enrolment> for EnrolmentView {
-    fn from(e: &sync::Enrolment) -> Self {
+impl From<&casetrail_core::store::Enrolment> for EnrolmentView {
+    fn from(e: &casetrail_core::store::Enrolment) -> Self {
         Self {
             url: e.url.clone(),
             officer: e.officer.clone(),

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use casetrail_core::Error;
+use casetrail_core::store::Error as StoreError;
 use zeroize::Zeroizing;
 
 use crate::error::CaseTrailError;
@@ -20,18 +20,18 @@ pub trait KeyVault: Send + Sync {
 /// Adapts the host's vault to the core's.
 pub(crate) struct VaultBridge(pub Arc<dyn KeyVault>);
 
-fn vault_error(e: CaseTrailError) -> Error {
-    Error::Vault(e.to_string())
+fn vault_error(e: CaseTrailError) -> StoreError {
+    StoreError::Vault(e.to_string())
 }
 
-impl casetrail_core::identity::KeyVault for VaultBridge {
-    fn seal(&self, name: &str, secret: &[u8]) -> casetrail_core::Result<()> {
+impl casetrail_core::store::vault::KeyVault for VaultBridge {
+    fn seal(&self, name: &str, secret: &[u8]) -> casetrail_core::store::Result<()> {
         self.0
             .seal(name.to_owned(), secret.to_vec())
             .map_err(vault_error)
     }
 
-    fn unseal(&self, name: &str) -> casetrail_core::Result<Option<Zeroizing<Vec<u8>>>> {
+    fn unseal(&self, name: &str) -> casetrail_core::store::Result<Option<Zeroizing<Vec<u8>>>> {
         self.0
             .unseal(name.to_owned())
             .map(|s| s.map(Zeroizing::new))

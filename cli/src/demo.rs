@@ -18,7 +18,7 @@ use casetrail_core::model::{
     RecordId, RecordedActivity, RefusalReason, SignerRole,
 };
 use casetrail_core::sample;
-use casetrail_core::workspace::{CaptureRequest, RefusalRequest, ServeRequest, WitnessInput};
+use casetrail_core::{CaptureRequest, RefusalRequest, ServeRequest, WitnessInput};
 
 use crate::output::Out;
 
@@ -68,7 +68,7 @@ fn capture(
 pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let home = match home {
         Some(h) => {
-            if h.join(casetrail_core::workspace::DB_FILE).exists() {
+            if h.join(casetrail_core::DB_FILE).exists() {
                 anyhow::bail!(out.ta("cli-demo-exists", &[("home", &h.display().to_string())]));
             }
             h
@@ -195,7 +195,7 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|s| s.spec.role == Some(SignerRole::Officer))
     {
-        ws.sign_slot(casetrail_core::workspace::SignRequest {
+        ws.sign_slot(casetrail_core::SignRequest {
             record_id: onsite.id,
             slot_id: slot.id,
             content_hash: onsite.content_hash,
@@ -336,7 +336,7 @@ fn backoffice_act(
 ) -> anyhow::Result<bool> {
     use std::sync::Arc;
 
-    use casetrail_core::clock::SystemClock;
+    use casetrail_core::store::clock::SystemClock;
     use casetrail_core::sync::{EnrolOptions, SyncOptions};
     use casetrail_server::{SqliteStorage, Storage};
 
@@ -374,9 +374,9 @@ fn backoffice_act(
     if let Some(e) = &first.error {
         out.error(&anyhow::Error::new(crate::sync::clone_error(e)));
     }
-    if let Some((size, _, note)) = ws.held_checkpoint()? {
-        step("demo-synced", &[("size", &size.to_string())]);
-        for line in note.lines() {
+    if let Some(held) = ws.held_checkpoint()? {
+        step("demo-synced", &[("size", &held.size.to_string())]);
+        for line in held.note.lines() {
             out.say(format!("　　{line}"));
         }
     }
@@ -397,7 +397,7 @@ fn backoffice_act(
 }
 
 /// The cases as the back office sees them.
-pub fn print_backoffice_cases(out: &Out, cases: &[casetrail_core::sync::wire::BackofficeCase]) {
+pub fn print_backoffice_cases(out: &Out, cases: &[casetrail_core::protocol::wire::BackofficeCase]) {
     out.say(out.t("demo-backoffice-view"));
     for c in cases {
         out.say(out.ta(

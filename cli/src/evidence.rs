@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde_json::json;
 
-use casetrail_core::events::WatermarkOutcome;
+use casetrail_core::CaptureRequest;
 use casetrail_core::model::{Crs, EvidenceKind, LocationReading, RecordedActivity};
-use casetrail_core::workspace::CaptureRequest;
+use casetrail_core::protocol::events::v1::WatermarkOutcome;
 
 use crate::output::{Out, open_existing};
 
@@ -246,7 +246,7 @@ fn print_watermark(out: &Out, w: &WatermarkOutcome, derivative: Option<String>) 
         WatermarkOutcome::NotApplicable => out.say(out.t("cli-evidence-no-watermark-needed")),
         WatermarkOutcome::Failed { error } => out.say(out.ta(
             "cli-evidence-watermark-failed",
-            &[("why", &out.t(&format!("media-{}", error.code())))],
+            &[("why", &out.t(&format!("media-{}", error.code)))],
         )),
     }
 }

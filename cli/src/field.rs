@@ -10,7 +10,7 @@ use casetrail_core::Workspace;
 use casetrail_core::media::Strokes;
 use casetrail_core::model::bodies::ServiceMethod;
 use casetrail_core::model::{Person, PersonRelation, Record, RefusalReason, SlotId};
-use casetrail_core::workspace::{RefusalRequest, ServeRequest, SignRequest, WitnessInput};
+use casetrail_core::{RefusalRequest, ServeRequest, SignRequest, WitnessInput};
 
 use crate::cases::record_json;
 use crate::output::{Out, open_existing};

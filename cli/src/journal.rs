@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use casetrail_core::journal::VerifyReport;
+use casetrail_core::protocol::journal::VerifyReport;
 
 use crate::output::{Out, open_existing};
 

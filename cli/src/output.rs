@@ -6,8 +6,9 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use casetrail_core::i18n::{self, Lang, arg, describe_error, tr, tr_args};
+use casetrail_core::i18n::{self, Lang, arg, tr, tr_args};
 use casetrail_core::model::{CaseStatus, RecordKind, RecordStatus};
+use casetrail_core::present::describe_error;
 use casetrail_core::{Error as CoreError, Workspace};
 
 /// Output settings of one invocation.
@@ -73,7 +74,7 @@ impl Out {
 
     /// A time in the bureau's zone, with the zone named.
     pub fn time(&self, t: DateTime<Utc>) -> String {
-        let local = t.with_timezone(&casetrail_core::clock::china_zone());
+        let local = t.with_timezone(&casetrail_core::model::china_zone());
         format!(
             "{} {}",
             local.format("%Y-%m-%d %H:%M:%S"),
@@ -103,7 +104,7 @@ fn emit(line: &str) {
 
 /// Opens an existing workspace; a missing one is a clear error, not a silent new workspace.
 pub fn open_existing(out: &Out, home: &Path) -> anyhow::Result<Workspace> {
-    if !home.join(casetrail_core::workspace::DB_FILE).exists() {
+    if !home.join(casetrail_core::DB_FILE).exists() {
         anyhow::bail!(out.ta("cli-no-workspace", &[("home", &home.display().to_string())]));
     }
     Ok(Workspace::open_default(home)?)

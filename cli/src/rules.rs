@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use chrono::Utc;
 use serde_json::{Value, json};
 
+use casetrail_core::DueItem;
 use casetrail_core::Workspace;
 use casetrail_core::model::CaseId;
 use casetrail_core::rules::{Finding, Severity, Subject};
-use casetrail_core::workspace::DueItem;
 
 use crate::output::{Out, open_existing};
 

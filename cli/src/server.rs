@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use casetrail_core::clock::SystemClock;
 use casetrail_core::model::bodies::ApprovalResult;
 use casetrail_core::model::{BackofficeDecision, DecisionSubject, DeviceId};
+use casetrail_core::store::clock::SystemClock;
 use casetrail_server::{SqliteStorage, Storage, TlsFiles};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;

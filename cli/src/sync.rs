@@ -182,7 +182,7 @@ pub fn run_with_progress(
 pub fn clone_error(e: &casetrail_core::Error) -> casetrail_core::Error {
     match e {
         casetrail_core::Error::Sync(s) => casetrail_core::Error::Sync(s.clone()),
-        other => casetrail_core::Error::Journal(other.to_string()),
+        other => casetrail_core::store::Error::Journal(other.to_string()).into(),
     }
 }
 
@@ -214,7 +214,7 @@ fn report_json(outcome: &Outcome, out: &Out) -> serde_json::Value {
         "incidents": status.incidents,
         "error": error.map(|e| json!({
             "code": e.code(),
-            "message": casetrail_core::i18n::describe_error(out.lang, e),
+            "message": casetrail_core::present::describe_error(out.lang, e),
         })),
     })
 }

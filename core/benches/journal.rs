@@ -19,12 +19,12 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use rusqlite::{Connection, params};
 
 use casetrail_core::Workspace;
-use casetrail_core::clock::{Clock, SystemClock};
-use casetrail_core::events::{Event, NewSlot, RecordFinalized};
-use casetrail_core::identity::DeviceKey;
-use casetrail_core::journal::{self, ChainHead, StoredEvent, TrustedKeys};
 use casetrail_core::model::{RecordBody, SlotId, SlotSpec};
+use casetrail_core::protocol::DeviceKey;
+use casetrail_core::protocol::events::v1::{Event, NewSlot, RecordFinalized};
+use casetrail_core::protocol::journal::{self, ChainHead, StoredEvent, TrustedKeys};
 use casetrail_core::sample;
+use casetrail_core::store::clock::{Clock, SystemClock};
 
 struct AppendBench {
     _dir: tempfile::TempDir,
@@ -50,10 +50,11 @@ impl AppendBench {
         let slots = (0..3)
             .map(|_| NewSlot {
                 slot_id: SlotId::new(),
-                spec: SlotSpec {
+                spec: (&SlotSpec {
                     required: true,
                     ..SlotSpec::default()
-                },
+                })
+                    .into(),
             })
             .collect();
         let event = Event::RecordFinalized(RecordFinalized {
@@ -66,11 +67,17 @@ impl AppendBench {
         // The floor: a copy of the same database, written with the same statements, no crypto.
         let bare_path = dir.path().join("bare.db");
         ws.store()
-            .read(|c| Ok(c.execute("VACUUM INTO ?1", params![bare_path.display().to_string()])?))
+            .inspect(|c| c.execute("VACUUM INTO ?1", params![bare_path.display().to_string()]))
             .expect("copy");
-        let bare =
-            casetrail_core::store::open_connection(&bare_path, rusqlite::OpenFlags::default())
-                .expect("bare");
+        let bare = Connection::open(&bare_path).expect("bare");
+        for (name, value) in [
+            ("journal_mode", "WAL"),
+            ("synchronous", "FULL"),
+            ("foreign_keys", "ON"),
+            ("temp_store", "MEMORY"),
+        ] {
+            bare.pragma_update(None, name, value).expect("pragma");
+        }
         let key = DeviceKey::from_seed([5; 32]);
         let template = journal::seal(
             &key,
@@ -79,8 +86,7 @@ impl AppendBench {
             event.kind(),
             event.case_id(),
             event.to_bytes().expect("bytes"),
-        )
-        .expect("seal");
+        );
         Self {
             _dir: dir,
             ws,
@@ -98,7 +104,9 @@ impl AppendBench {
         let at = self.clock.now();
         let key = bench_key(&self.ws);
         store
-            .append(key, at, |_| Ok(refresh_slots(&self.event)))
+            .append(key, at, |_| {
+                Ok::<_, casetrail_core::Error>(refresh_slots(&self.event))
+            })
             .expect("append");
     }
 
@@ -119,7 +127,7 @@ impl AppendBench {
         )
         .and_then(|mut s| {
             // A distinct, uniformly spread key for the unique index, as real hashes are.
-            let hash = casetrail_core::journal::Hash::digest(&self.bare_seq.to_le_bytes()).as_bytes().to_vec();
+            let hash = casetrail_core::protocol::Hash::digest(&self.bare_seq.to_le_bytes()).as_bytes().to_vec();
             s.execute(params![e.device_id.to_string(), self.bare_seq, "record.finalized", f.case_id.to_string(), e.header, e.body, e.sig_alg, e.signature, hash])
         })
         .expect("insert");
@@ -171,8 +179,7 @@ impl VerifyBench {
         let events: Vec<StoredEvent> = (0..n)
             .map(|i| {
                 let mut e =
-                    journal::seal(&key, head, clock.now(), "record.added", None, body.clone())
-                        .expect("seal");
+                    journal::seal(&key, head, clock.now(), "record.added", None, body.clone());
                 head = ChainHead {
                     next_seq: e.seq + 1,
                     prev: e.event_hash,

@@ -1,27 +1,30 @@
-//! casetrail-core: the shared core of the inspector's phone app.
+//! casetrail-core: the inspector's phone core — the workspace the apps and the command line
+//! open, evidence media (originals, watermarks, signatures), and the sync client.
 //!
-//! It records the whole process of a statistics enforcement case as the regulation demands —
-//! typed records, evidence, signatures and refusals — in an append-only journal that the device
-//! signs event by event, keeps it in SQLite with projections the screens query, knows what the
-//! regulation still requires, and (in later modules) captures media and syncs verifiably.
+//! It stands on the crates below it, from the bottom up: `protocol` (the evidence format and
+//! the wire), `i18n` (the words), `model` (the domain), `rules` (the regulation), `store` (the
+//! signed journal in SQLite, the key vault, the clock). Here, in the same direction: `media`
+//! (files, codecs, watermarks), `workspace` (the operations the screens call), `sync` (delivery
+//! to the back office), and `present` (errors in words, the top). `docs/DESIGN.md` draws it.
 //!
-//! Module map: `model` (what a case is), `journal` (signed chain, verification), `store`
-//! (SQLite), `identity` (device key, vault), `rules` (the regulation as data), `workspace` (the
-//! API the apps call), `i18n` (zh/en text), `clock`, `events`, `error`.
+//! The lower crates are re-exported under their short names, so a host needs this one crate.
 
-pub mod clock;
-pub mod error;
-pub mod events;
-pub mod i18n;
-pub mod identity;
-pub mod journal;
+pub use casetrail_i18n as i18n;
+pub use casetrail_model as model;
+pub use casetrail_protocol as protocol;
+pub use casetrail_rules as rules;
+pub use casetrail_store as store;
+
+mod error;
 pub mod media;
-pub mod model;
-pub mod rules;
+pub mod present;
 pub mod sample;
-pub mod store;
 pub mod sync;
-pub mod workspace;
+mod workspace;
 
-pub use error::{Error, Result, ValidationCode, ValidationError};
-pub use workspace::Workspace;
+pub use error::{Error, Result, SyncError};
+pub use model::{ValidationCode, ValidationError};
+pub use workspace::{
+    CaptureRequest, Captured, DB_FILE, DueItem, MAX_PHOTO_BYTES, MEDIA_DIR, RefusalRequest,
+    ServeRequest, SignRequest, SyncIncident, WitnessInput, Workspace,
+};

@@ -11,7 +11,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use casetrail_core::journal::Hash;
+use casetrail_protocol::Hash;
 use sha2::{Digest, Sha256};
 
 /// The blob directory.

@@ -2,27 +2,37 @@
 //! have all arrived — a record may come before its media and shows as `media pending` until
 //! they do), its evidence with receipt status, the back office's decisions, the events flagged
 //! after a revocation, and the completeness report computed by the phone's own rules from the
-//! journal received.
+//! journal received. Also the enrolled devices, the incidents kept, and finding a case by id,
+//! id prefix or 案号.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
-use casetrail_core::i18n::Lang;
-use casetrail_core::journal::Hash;
-use casetrail_core::rules;
-use casetrail_core::sync::wire::BackofficeCase;
+use casetrail_i18n::Lang;
+use casetrail_model::CaseId;
+use casetrail_protocol::Hash;
+use casetrail_protocol::wire::BackofficeCase;
+use casetrail_rules as rules;
+use casetrail_store::Table;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 use serde_json::json;
 
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use crate::sqlite::SqliteStorage;
+use crate::storage::{DeviceInfo, Incident};
 
 /// Every case the back office holds, newest first.
 pub fn all(storage: &SqliteStorage, now: DateTime<Utc>) -> Result<Vec<BackofficeCase>> {
-    let ws = storage.workspace();
+    let store = storage.store();
+    let flagged: Vec<(String, i64, String)> = storage.read(|x| {
+        let mut stmt = x
+            .sql()
+            .prepare("SELECT device_id, seq, flag FROM srv_flags ORDER BY device_id, seq")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })?;
     let mut out = Vec::new();
-    for summary in ws.list_cases()? {
-        let file = ws.case_file(summary.id)?;
+    for summary in store.read(|v| v.cases())? {
+        let file = store.read(|v| v.case_file(summary.id))?;
         let received: BTreeSet<Hash> = file
             .evidence
             .iter()
@@ -65,21 +75,16 @@ pub fn all(storage: &SqliteStorage, now: DateTime<Utc>) -> Result<Vec<Backoffice
                 })
             })
             .collect();
-        let flags: Vec<serde_json::Value> = ws.store().read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT f.device_id, f.seq, f.flag FROM srv_flags f
-                 JOIN journal j ON j.device_id = f.device_id AND j.seq = f.seq
-                 WHERE j.case_id = ?1 ORDER BY f.device_id, f.seq",
-            )?;
-            let rows = stmt.query_map(params![summary.id.to_string()], |r| {
-                Ok(json!({
-                    "device_id": r.get::<_, String>(0)?,
-                    "seq": r.get::<_, i64>(1)?,
-                    "flag": r.get::<_, String>(2)?,
-                }))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })?;
+        let events: HashSet<(String, i64)> = store
+            .read(|v| v.journal_for_case(summary.id))?
+            .iter()
+            .map(|e| (e.device_id.to_string(), e.seq as i64))
+            .collect();
+        let flags: Vec<serde_json::Value> = flagged
+            .iter()
+            .filter(|(d, seq, _)| events.contains(&(d.clone(), *seq)))
+            .map(|(d, seq, flag)| json!({"device_id": d, "seq": seq, "flag": flag}))
+            .collect();
         out.push(BackofficeCase {
             id: summary.id,
             case_no: summary.case_no,
@@ -104,4 +109,64 @@ pub fn all(storage: &SqliteStorage, now: DateTime<Utc>) -> Result<Vec<Backoffice
     }
     out.reverse();
     Ok(out)
+}
+
+/// The enrolled devices.
+pub fn devices(storage: &SqliteStorage) -> Result<Vec<DeviceInfo>> {
+    storage.read(|x| {
+            let mut stmt = x.sql().prepare(
+                "SELECT device_id, officer, enrolled_at, revoked_at FROM srv_devices ORDER BY enrolled_at",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (id, officer, enrolled_at, revoked_at) = row?;
+                Ok(DeviceInfo {
+                    device_id: id
+                        .parse()
+                        .map_err(|_| ServerError::Internal("bad stored device".into()))?,
+                    officer,
+                    enrolled_at,
+                    revoked_at,
+                })
+            })
+            .collect()
+        })
+}
+
+/// The incidents recorded, oldest first.
+pub fn incidents(storage: &SqliteStorage) -> Result<Vec<Incident>> {
+    storage.read(|x| {
+        let mut stmt = x
+            .sql()
+            .prepare("SELECT at, device_id, kind, detail FROM srv_incidents ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Incident {
+                at: r.get(0)?,
+                device_id: r.get(1)?,
+                kind: r.get(2)?,
+                detail: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+/// Finds a case by 案号, id or unique id prefix.
+pub fn resolve(storage: &SqliteStorage, key: &str) -> Result<CaseId> {
+    let store = storage.store();
+    if let Some(id) = store.read(|v| v.case_by_no(key))? {
+        return Ok(id);
+    }
+    store
+        .read(|v| v.resolve(Table::Cases, key))
+        .ok()
+        .and_then(|id| id.parse().ok())
+        .ok_or(ServerError::NotFound("unknown_case"))
 }

@@ -58,7 +58,7 @@ impl ServerError {
             ServerError::Conflict { .. } => 409,
             ServerError::TooLarge => 413,
             ServerError::Unprocessable { .. } => 422,
-            ServerError::ChecksumMismatch => casetrail_core::sync::wire::CHECKSUM_MISMATCH,
+            ServerError::ChecksumMismatch => casetrail_protocol::wire::CHECKSUM_MISMATCH,
             ServerError::StorageFull => 507,
             ServerError::Internal(_) => 500,
         }
@@ -80,10 +80,10 @@ impl ServerError {
     }
 }
 
-impl From<casetrail_core::Error> for ServerError {
-    fn from(e: casetrail_core::Error) -> Self {
+impl From<casetrail_store::Error> for ServerError {
+    fn from(e: casetrail_store::Error) -> Self {
         match e.normalise() {
-            casetrail_core::Error::StorageFull => ServerError::StorageFull,
+            casetrail_store::Error::StorageFull => ServerError::StorageFull,
             other => ServerError::Internal(other.to_string()),
         }
     }
@@ -91,13 +91,13 @@ impl From<casetrail_core::Error> for ServerError {
 
 impl From<rusqlite::Error> for ServerError {
     fn from(e: rusqlite::Error) -> Self {
-        casetrail_core::Error::from(e).into()
+        casetrail_store::Error::from(e).into()
     }
 }
 
 impl From<std::io::Error> for ServerError {
     fn from(e: std::io::Error) -> Self {
-        casetrail_core::Error::from(e).into()
+        casetrail_store::Error::from(e).into()
     }
 }
 

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use casetrail_core::journal::Hash;
-use casetrail_core::model::{BackofficeDecision, DecisionSubject};
-use casetrail_core::sync::wire::{
+use casetrail_model::{BackofficeDecision, DecisionSubject};
+use casetrail_protocol::Hash;
+use casetrail_protocol::wire::{
     self, ChallengeRequest, EnrolRequest, ErrorBody, MediaCreate, PushRequest, TokenRequest,
 };
 use serde::Deserialize;
@@ -112,7 +112,7 @@ fn bearer(headers: &HeaderMap) -> Result<String> {
         .ok_or(ServerError::Unauthorized("no_token"))
 }
 
-async fn device(state: &AppState, headers: &HeaderMap) -> Result<casetrail_core::model::DeviceId> {
+async fn device(state: &AppState, headers: &HeaderMap) -> Result<casetrail_model::DeviceId> {
     let token = bearer(headers)?;
     blocking(state, move |s| s.authenticate(&token)).await
 }
@@ -264,7 +264,7 @@ struct DecisionRequest {
     /// Case id, id prefix or 案号.
     case: String,
     subject: String,
-    result: casetrail_core::model::bodies::ApprovalResult,
+    result: casetrail_model::bodies::ApprovalResult,
     decided_by: String,
     #[serde(default)]
     opinion: String,

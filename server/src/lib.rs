@@ -9,22 +9,30 @@
 //!
 //! Embedded default: SQLite and a blob directory in one data folder (`SqliteStorage`), behind
 //! the `Storage` trait. Plain HTTP is served only on loopback; anything else needs TLS.
+//!
+//! It stands on the evidence format (`casetrail-protocol`), the durable store and the rules —
+//! never on the phone core: no image codecs, fonts or HTTP client are linked in.
 
+mod auth;
+mod backoffice;
 mod blobs;
 mod cases;
 pub mod error;
 pub mod http;
 mod log;
+mod push;
 mod sqlite;
 pub mod storage;
+mod uploads;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::{Result, ServerError};
-pub use sqlite::{KEY_NAME, MAX_FILE_BYTES, SqliteStorage};
+pub use sqlite::{KEY_NAME, MIGRATIONS, SqliteStorage};
 pub use storage::{Appended, DeviceInfo, Incident, Storage};
+pub use uploads::MAX_FILE_BYTES;
 
 /// The file holding the bearer token of the back-office API, created on first start (0600).
 pub const ADMIN_TOKEN_FILE: &str = "admin-token";

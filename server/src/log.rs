@@ -1,12 +1,14 @@
 //! The back office's append-only Merkle log (RFC 6962 hashing, via ct-merkle): one leaf per
 //! journal event it holds, the event hash. Leaves are rows of `srv_log`, written in the same
-//! transaction as the events they log; the tree in memory is a cache of that table, extended
-//! from it before every proof, so another process appending (the `server approve` command) is
-//! picked up and the tree can never run ahead of what is durable.
+//! transaction as the events they log (imported or its own); the tree in memory is a cache of
+//! that table, extended from it before every proof, so another process appending (the
+//! `server approve` command) is picked up and the tree can never run ahead of what is durable.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use casetrail_core::journal::Hash;
+use std::collections::HashSet;
+
+use casetrail_protocol::Hash;
 use ct_merkle::mem_backed_tree::MemoryBackedTree;
 use rusqlite::{Connection, Transaction, params};
 use sha2::Sha256;
@@ -98,7 +100,12 @@ fn split(bytes: &[u8]) -> Vec<String> {
 }
 
 /// Logs one journal event (at `pos`) as the next leaf; returns its index.
-pub fn append_leaf(tx: &Transaction<'_>, pos: i64, hash: &Hash, now: &str) -> Result<u64> {
+pub fn append_leaf(
+    tx: &Transaction<'_>,
+    pos: i64,
+    hash: &Hash,
+    now: &str,
+) -> casetrail_store::Result<u64> {
     let next: i64 = tx.query_row(
         "SELECT coalesce(max(leaf_index) + 1, 0) FROM srv_log",
         [],
@@ -111,21 +118,28 @@ pub fn append_leaf(tx: &Transaction<'_>, pos: i64, hash: &Hash, now: &str) -> Re
     Ok(next as u64)
 }
 
-/// Logs every journal event not logged yet (the back office's own, appended by the core).
-pub fn append_unlogged(tx: &Transaction<'_>, now: &str) -> Result<usize> {
-    let rows: Vec<(i64, Vec<u8>)> = tx
-        .prepare(
-            "SELECT j.pos, j.event_hash FROM journal j LEFT JOIN srv_log l ON l.pos = j.pos
-             WHERE l.pos IS NULL ORDER BY j.pos",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+/// How many leaves the log holds.
+pub fn leaf_count(storage: &crate::sqlite::SqliteStorage) -> Result<u64> {
+    storage.read(|x| {
+        Ok(x.sql()
+            .query_row("SELECT count(*) FROM srv_log", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    })
+}
+
+/// Logs every event of `index` (journal positions and hashes) that has no leaf yet, in journal
+/// order; returns how many.
+pub fn append_missing(tx: &Transaction<'_>, index: &[(i64, Hash)], now: &str) -> Result<usize> {
+    let logged: HashSet<i64> = tx
+        .prepare("SELECT pos FROM srv_log")?
+        .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    for (pos, hash) in &rows {
-        let hash =
-            Hash::from_slice(hash).ok_or_else(|| ServerError::Internal("bad event hash".into()))?;
-        append_leaf(tx, *pos, &hash, now)?;
+    let mut added = 0;
+    for (pos, hash) in index.iter().filter(|(pos, _)| !logged.contains(pos)) {
+        append_leaf(tx, *pos, hash, now)?;
+        added += 1;
     }
-    Ok(rows.len())
+    Ok(added)
 }
 
 /// The leaf index of an event.

@@ -5,9 +5,9 @@
 //! crash, and only then does the HTTP layer answer. Methods block; the HTTP layer calls them on
 //! tokio's blocking pool.
 
-use casetrail_core::journal::Hash;
-use casetrail_core::model::{BackofficeDecision, CaseId, DeviceId};
-use casetrail_core::sync::wire::{
+use casetrail_model::{BackofficeDecision, CaseId, DeviceId};
+use casetrail_protocol::Hash;
+use casetrail_protocol::wire::{
     BackofficeCase, BackofficeEvents, ChallengeResponse, EnrolRequest, EnrolResponse, MediaCreate,
     MediaStatus, PushRequest, PushResponse, TokenRequest, TokenResponse,
 };

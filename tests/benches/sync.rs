@@ -28,9 +28,10 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use casetrail_core::journal::Hash;
 use casetrail_core::model::EvidenceKind;
-use casetrail_core::sync::{SyncOptions, wire};
+use casetrail_core::protocol::Hash;
+use casetrail_core::protocol::wire;
+use casetrail_core::sync::SyncOptions;
 use casetrail_e2e::backoffice::{capture, case_with_records, device, runtime, sync, video_bytes};
 use casetrail_e2e::support::peak_rss;
 use casetrail_server::{SqliteStorage, Storage};
@@ -50,7 +51,7 @@ fn serve(dir: &str) {
     let storage = Arc::new(
         SqliteStorage::open_for_serving(
             Path::new(dir),
-            Arc::new(casetrail_core::clock::SystemClock::new()),
+            Arc::new(casetrail_core::store::clock::SystemClock::new()),
         )
         .expect("open"),
     );
@@ -92,8 +93,11 @@ impl Server {
     }
 
     fn enrol(&self, dir: &Path, ws: &casetrail_core::Workspace, rt: &tokio::runtime::Runtime) {
-        let admin = SqliteStorage::open(dir, Arc::new(casetrail_core::clock::SystemClock::new()))
-            .expect("admin");
+        let admin = SqliteStorage::open(
+            dir,
+            Arc::new(casetrail_core::store::clock::SystemClock::new()),
+        )
+        .expect("admin");
         let code = admin.issue_enrol_code("LN210404-0012", 1).unwrap();
         rt.block_on(ws.enrol(&casetrail_core::sync::EnrolOptions {
             url: self.url.clone(),
@@ -192,7 +196,7 @@ fn main() {
         x: 77,
         header: true,
     };
-    let req = casetrail_core::workspace::CaptureRequest {
+    let req = casetrail_core::CaptureRequest {
         case_id: case,
         record_id: None,
         kind: Some(EvidenceKind::Video),
@@ -340,8 +344,11 @@ fn curl_upload(
     let secs = t.elapsed().as_secs_f64();
     assert!(status.success(), "curl failed");
     // Every file arrived whole (the server verified and moved each into place).
-    let storage =
-        SqliteStorage::open(dir, Arc::new(casetrail_core::clock::SystemClock::new())).unwrap();
+    let storage = SqliteStorage::open(
+        dir,
+        Arc::new(casetrail_core::store::clock::SystemClock::new()),
+    )
+    .unwrap();
     for c in contents {
         let st = storage.media_status(&Hash::digest(c)).unwrap().unwrap();
         assert!(st.receipt.is_some(), "curl upload incomplete");

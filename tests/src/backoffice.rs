@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use casetrail_core::CaptureRequest;
 use casetrail_core::Workspace;
-use casetrail_core::clock::SystemClock;
 use casetrail_core::model::{CaseId, EvidenceItem, EvidenceKind, RecordBody, RecordedActivity};
 use casetrail_core::sample;
+use casetrail_core::store::clock::SystemClock;
 use casetrail_core::sync::{Backoff, EnrolOptions, Silent, SyncOptions, SyncReport, Timeouts};
-use casetrail_core::workspace::CaptureRequest;
 use casetrail_server::{Running, SqliteStorage, Storage};
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
@@ -205,16 +205,15 @@ pub fn assert_converged(server: &SqliteStorage, ws: &Workspace) {
     let device = ws.device_id();
     let mine: Vec<_> = ws
         .store()
-        .journal()
+        .read(|v| v.journal())
         .expect("device journal")
         .into_iter()
         .filter(|e| e.device_id == device)
         .map(|e| (e.seq, e.event_hash))
         .collect();
     let held: Vec<_> = server
-        .workspace()
         .store()
-        .journal()
+        .read(|v| v.journal())
         .expect("server journal")
         .into_iter()
         .filter(|e| e.device_id == device)
@@ -229,22 +228,13 @@ pub fn assert_converged(server: &SqliteStorage, ws: &Workspace) {
     for (i, (seq, _)) in held.iter().enumerate() {
         assert_eq!(*seq, i as u64 + 1, "seq not contiguous on the server");
     }
-    for row in ws
-        .store()
-        .read(|c| {
-            Ok(c.prepare("SELECT item FROM evidence")?
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?)
-        })
-        .expect("evidence")
-    {
-        let item: EvidenceItem = serde_json::from_str(&row).expect("item");
+    for item in ws.store().read(|v| v.all_evidence()).expect("evidence") {
         for file in std::iter::once(&item.original).chain(item.derivative.as_ref()) {
             let path = blob_path(&server.home(), &file.sha256);
             let bytes = std::fs::read(&path)
                 .unwrap_or_else(|_| panic!("server lacks file {}", file.sha256));
             assert_eq!(
-                casetrail_core::journal::Hash::digest(&bytes),
+                casetrail_core::protocol::Hash::digest(&bytes),
                 file.sha256,
                 "server file differs"
             );
@@ -257,12 +247,12 @@ pub fn assert_converged(server: &SqliteStorage, ws: &Workspace) {
 }
 
 /// Where the back office keeps a complete file.
-pub fn blob_path(home: &Path, sha: &casetrail_core::journal::Hash) -> PathBuf {
+pub fn blob_path(home: &Path, sha: &casetrail_core::protocol::Hash) -> PathBuf {
     let hex = sha.to_string();
     home.join("blobs/sha256").join(&hex[..2]).join(hex)
 }
 
 /// Where the back office grows an upload.
-pub fn partial_path(home: &Path, sha: &casetrail_core::journal::Hash) -> PathBuf {
+pub fn partial_path(home: &Path, sha: &casetrail_core::protocol::Hash) -> PathBuf {
     home.join("blobs/partial").join(format!("{sha}.part"))
 }

@@ -76,6 +76,19 @@ pub struct ExifSummary {
     pub camera: Option<String>,
 }
 
+impl ExifSummary {
+    /// As evidence format v1 records it.
+    pub fn to_v1(&self) -> crate::protocol::events::v1::Exif {
+        crate::protocol::events::v1::Exif {
+            orientation: self.orientation,
+            taken_at: self.taken_at.clone(),
+            offset: self.offset.clone(),
+            gps: self.gps,
+            camera: self.camera.clone(),
+        }
+    }
+}
+
 /// Reads the EXIF of an image; `None` when there is none or it cannot be read.
 pub fn read_exif(bytes: &[u8]) -> Option<ExifSummary> {
     let exif = exif::Reader::new()

@@ -21,7 +21,7 @@ pub use codec::DecodeLimits;
 pub use inspect::{ExifSummary, Family, Sniffed};
 pub use planes::Orientation;
 pub use signature::{Stroke, StrokePoint, Strokes};
-pub use store::{Area, MediaStore};
+pub use store::{Area, MediaStore, StoredBlob};
 pub use text::Fonts;
 pub use watermark::{Band, BandFacts, WatermarkSpec};
 
@@ -64,13 +64,34 @@ pub enum MediaError {
 }
 
 impl MediaError {
-    /// Stable code.
+    /// As evidence format v1 records it: the code and the detail, not this type.
+    pub fn to_v1(&self) -> crate::protocol::events::v1::WatermarkFailure {
+        let mut out = crate::protocol::events::v1::WatermarkFailure {
+            code: self.code().to_owned(),
+            detail: None,
+            width: None,
+            height: None,
+        };
+        match self {
+            MediaError::TooLarge { width, height } => {
+                out.width = Some(*width);
+                out.height = Some(*height);
+            }
+            MediaError::Corrupt { detail } | MediaError::Io { detail } => {
+                out.detail = Some(detail.clone());
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// Stable code: the one journals carry (evidence format v1) and the catalogues' `media-*`.
     pub fn code(&self) -> &'static str {
         match self {
-            MediaError::Empty => "empty_file",
+            MediaError::Empty => "empty",
             MediaError::TooLarge { .. } => "too_large",
             MediaError::Corrupt { .. } => "corrupt",
-            MediaError::Unsupported => "unsupported_format",
+            MediaError::Unsupported => "unsupported",
             MediaError::NotAnImage => "not_an_image",
             MediaError::BadFont => "bad_font",
             MediaError::Io { .. } => "io",
@@ -187,6 +208,33 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    /// The v1 record of a failure is byte for byte what the serde form of `MediaError` always
+    /// wrote into journals.
+    #[test]
+    fn v1_failures_are_the_bytes_journals_hold() {
+        for e in [
+            MediaError::Empty,
+            MediaError::TooLarge {
+                width: 9000,
+                height: 12000,
+            },
+            MediaError::Corrupt {
+                detail: "premature end".into(),
+            },
+            MediaError::Unsupported,
+            MediaError::NotAnImage,
+            MediaError::BadFont,
+            MediaError::Io {
+                detail: "read".into(),
+            },
+        ] {
+            assert_eq!(
+                serde_json::to_string(&e.to_v1()).unwrap(),
+                serde_json::to_string(&e).unwrap()
+            );
+        }
+    }
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

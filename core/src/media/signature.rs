@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use tiny_skia::{LineCap, LineJoin, Paint, PathBuilder, Pixmap, Stroke as SkStroke, Transform};
 
-use crate::error::{ValidationCode, ValidationError};
+use crate::model::{ValidationCode, ValidationError};
 
 /// One sampled point of a stroke.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
 //! The content-addressed media store: originals kept byte for byte, derivatives beside them,
-//! thumbnails in a cache.
+//! thumbnails in a cache. It owns every media byte: files come in through `ingest` and are read
+//! back through `open`, and nothing else in the core touches them — so encryption at rest will
+//! change this one module.
 //!
 //! A file is written to `tmp/`, fsynced, renamed to its final name and the directory fsynced —
 //! only then does the caller journal it, so a journaled file is always whole on disk. Names are
@@ -7,12 +9,18 @@
 //! file's SHA-256), so someone holding the phone cannot test whether a known photo is on it by its
 //! file name; the plain SHA-256 goes into the signed event.
 //!
+//! A newly written file is *pending* until the caller `settle`s it after its journal commit: a
+//! marker in `pending/` exists before the file reaches its final name. If the commit fails the
+//! caller `discard`s it; if the process dies first, `reclaim` on the next open removes every
+//! pending file the journal does not reference. A file that was already there (the same content
+//! captured twice) is never pending and never removed.
+//!
 //! Files are hashed while they stream in 1 MiB chunks: a 2 GB video never sits in memory. A name
-//! that already exists is the same content (captured twice) and is kept, after checking it still
-//! hashes right; a stored file that does not is moved to `quarantine/`, never deleted. Temporary
-//! files left by a crash are moved to `quarantine/` on open. Every read and write of media goes
-//! through here, so encryption at rest will change one module.
+//! that already exists is the same content and is kept, after checking it still hashes right; a
+//! stored file that does not is moved to `quarantine/`, never deleted. Temporary files left by a
+//! crash are moved to `quarantine/` on open.
 
+use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,8 +29,8 @@ use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::identity::sync_dir;
-use crate::journal::Hash;
+use crate::protocol::Hash;
+use crate::store::vault::sync_dir;
 
 /// Chunk size of streaming reads and writes.
 pub const CHUNK: usize = 1 << 20;
@@ -59,6 +67,10 @@ pub struct StoredBlob {
     pub path: PathBuf,
     /// The first bytes, for type sniffing.
     pub head: Vec<u8>,
+    /// Which area it is in.
+    pub area: Area,
+    /// Written by this ingest (and pending until settled), not found already stored.
+    pub fresh: bool,
 }
 
 /// The media store of one workspace.
@@ -81,8 +93,15 @@ const HEAD: usize = 4096;
 impl MediaStore {
     /// Opens the store at `root` with the install's name key; moves leftover temporary files
     /// (from a crash) to `quarantine/` and returns how many.
-    pub fn open(root: &Path, name_key: Zeroizing<[u8; 32]>) -> io::Result<(Self, usize)> {
-        for d in ["tmp", "quarantine", "originals", "derivatives", "thumbs"] {
+    pub fn open_dir(root: &Path, name_key: Zeroizing<[u8; 32]>) -> io::Result<(Self, usize)> {
+        for d in [
+            "tmp",
+            "pending",
+            "quarantine",
+            "originals",
+            "derivatives",
+            "thumbs",
+        ] {
             fs::create_dir_all(root.join(d))?;
         }
         let store = Self {
@@ -127,8 +146,14 @@ impl MediaStore {
             .join(format!("{name}{ext}"))
     }
 
-    /// Streams `reader` into the store.
-    pub fn put_reader(&self, area: Area, mut reader: impl Read) -> io::Result<StoredBlob> {
+    fn marker(&self, area: Area, name: &str) -> PathBuf {
+        self.root
+            .join("pending")
+            .join(format!("{}-{name}", area.dir()))
+    }
+
+    /// Streams `reader` into the store. A newly written file is pending until `settle`d.
+    pub fn ingest(&self, area: Area, mut reader: impl Read) -> io::Result<StoredBlob> {
         let tmp_path = self
             .root
             .join("tmp")
@@ -172,11 +197,13 @@ impl MediaStore {
         }
         let sha256 = Hash(hasher.finalize().into());
         let path = self.path_of(area, &sha256);
-        let blob = StoredBlob {
+        let mut blob = StoredBlob {
             sha256,
             size,
             path: path.clone(),
             head,
+            area,
+            fresh: false,
         };
         if path.exists()
             && hash_file(&path)
@@ -187,6 +214,11 @@ impl MediaStore {
             fs::remove_file(&tmp_path)?;
             return Ok(blob);
         }
+        // Pending before it has its name: a crash from here on leaves a marker to reclaim by.
+        let marker = self.marker(area, &self.name_of(&sha256));
+        File::create(&marker)?.sync_all()?;
+        sync_dir(&self.root.join("pending"))?;
+        blob.fresh = true;
         if path.exists() {
             // A stored file that no longer hashes right: keep it aside as evidence of damage.
             let aside = self
@@ -206,19 +238,70 @@ impl MediaStore {
         Ok(blob)
     }
 
-    /// Stores bytes.
-    pub fn put_bytes(&self, area: Area, bytes: &[u8]) -> io::Result<StoredBlob> {
-        self.put_reader(area, bytes)
+    /// Stores bytes held in memory.
+    pub fn ingest_bytes(&self, area: Area, bytes: &[u8]) -> io::Result<StoredBlob> {
+        self.ingest(area, bytes)
     }
 
-    /// Stores a copy of the file at `path`.
-    pub fn put_file(&self, area: Area, path: &Path) -> io::Result<StoredBlob> {
-        self.put_reader(area, BufReader::with_capacity(CHUNK, File::open(path)?))
+    /// The journal now references these files: they are no longer pending. (A marker left
+    /// behind by a failure here is harmless: `reclaim` keeps referenced files.)
+    pub fn settle(&self, blobs: &[&StoredBlob]) {
+        for blob in blobs.iter().filter(|b| b.fresh) {
+            let _ = fs::remove_file(self.marker(blob.area, &self.name_of(&blob.sha256)));
+        }
     }
 
-    /// Reads a stored file whole (photos; never used for audio/video).
+    /// The journal commit these files were written for failed: remove what this ingest wrote
+    /// (never a file that was already stored).
+    pub fn discard(&self, blobs: &[&StoredBlob]) {
+        for blob in blobs.iter().filter(|b| b.fresh) {
+            let _ = fs::remove_file(&blob.path);
+            let _ = fs::remove_file(self.marker(blob.area, &self.name_of(&blob.sha256)));
+        }
+    }
+
+    /// Whether files are pending (written, not yet settled): after a crash, `reclaim` is due.
+    pub fn has_pending(&self) -> io::Result<bool> {
+        Ok(fs::read_dir(self.root.join("pending"))?.next().is_some())
+    }
+
+    /// After a crash: removes every pending file whose content the journal does not reference
+    /// (`referenced` holds the SHA-256 of every original and derivative journaled), and the
+    /// markers of those it does. Returns how many files were removed.
+    pub fn reclaim(&self, referenced: &HashSet<Hash>) -> io::Result<usize> {
+        let names: HashSet<String> = referenced.iter().map(|h| self.name_of(h)).collect();
+        let mut removed = 0;
+        for entry in fs::read_dir(self.root.join("pending"))? {
+            let entry = entry?;
+            let marker = entry.file_name().to_string_lossy().into_owned();
+            let Some((dir, name)) = marker.split_once('-') else {
+                fs::remove_file(entry.path())?;
+                continue;
+            };
+            if !names.contains(name) && name.len() >= 2 {
+                let path = self.root.join(dir).join(&name[..2]).join(name);
+                match fs::remove_file(&path) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            fs::remove_file(entry.path())?;
+        }
+        sync_dir(&self.root.join("pending"))?;
+        Ok(removed)
+    }
+
+    /// Opens a stored file for reading (and seeking: uploads resume mid-file).
+    pub fn open(&self, area: Area, sha256: &Hash) -> io::Result<impl Read + io::Seek + use<>> {
+        File::open(self.path_of(area, sha256))
+    }
+
+    /// Reads a stored file whole (photos and signatures; never used for audio/video).
     pub fn read(&self, area: Area, sha256: &Hash) -> io::Result<Vec<u8>> {
-        fs::read(self.path_of(area, sha256))
+        let mut bytes = Vec::new();
+        self.open(area, sha256)?.read_to_end(&mut bytes)?;
+        Ok(bytes)
     }
 
     /// Writes a cache file (thumbnails): atomic, but not fsynced — it can be rebuilt.
@@ -272,7 +355,9 @@ mod tests {
     use super::*;
 
     fn store(dir: &Path) -> MediaStore {
-        MediaStore::open(dir, Zeroizing::new([7u8; 32])).unwrap().0
+        MediaStore::open_dir(dir, Zeroizing::new([7u8; 32]))
+            .unwrap()
+            .0
     }
 
     #[test]
@@ -280,7 +365,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = store(dir.path());
         let data = b"evidence bytes".to_vec();
-        let blob = s.put_bytes(Area::Originals, &data).unwrap();
+        let blob = s.ingest_bytes(Area::Originals, &data).unwrap();
         assert_eq!(blob.sha256, Hash::digest(&data));
         assert_eq!(fs::read(&blob.path).unwrap(), data);
         let name = blob.path.file_name().unwrap().to_string_lossy().to_string();
@@ -289,12 +374,12 @@ mod tests {
             "the name does not reveal the content hash"
         );
         // Another install (another key) names the same content differently.
-        let other = MediaStore::open(&dir.path().join("o"), Zeroizing::new([8u8; 32]))
+        let other = MediaStore::open_dir(&dir.path().join("o"), Zeroizing::new([8u8; 32]))
             .unwrap()
             .0;
         assert_ne!(other.name_of(&blob.sha256), name);
         // Same content again: one file.
-        let again = s.put_bytes(Area::Originals, &data).unwrap();
+        let again = s.ingest_bytes(Area::Originals, &data).unwrap();
         assert_eq!(again.path, blob.path);
         assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
     }
@@ -303,9 +388,9 @@ mod tests {
     fn a_damaged_stored_file_is_quarantined_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let s = store(dir.path());
-        let blob = s.put_bytes(Area::Originals, b"abc").unwrap();
+        let blob = s.ingest_bytes(Area::Originals, b"abc").unwrap();
         fs::write(&blob.path, b"abd").unwrap();
-        let again = s.put_bytes(Area::Originals, b"abc").unwrap();
+        let again = s.ingest_bytes(Area::Originals, b"abc").unwrap();
         assert_eq!(fs::read(&again.path).unwrap(), b"abc");
         assert_eq!(s.quarantined().unwrap(), 1);
     }
@@ -315,8 +400,42 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         store(dir.path());
         fs::write(dir.path().join("tmp").join("x.part"), b"half").unwrap();
-        let (s, moved) = MediaStore::open(dir.path(), Zeroizing::new([7u8; 32])).unwrap();
+        let (s, moved) = MediaStore::open_dir(dir.path(), Zeroizing::new([7u8; 32])).unwrap();
         assert_eq!(moved, 1);
         assert_eq!(s.quarantined().unwrap(), 1);
+    }
+
+    #[test]
+    fn pending_files_are_settled_discarded_or_reclaimed() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(dir.path());
+        // Settled: stays, no longer pending.
+        let kept = s.ingest_bytes(Area::Originals, b"kept").unwrap();
+        assert!(kept.fresh && s.has_pending().unwrap());
+        s.settle(&[&kept]);
+        assert!(!s.has_pending().unwrap());
+        // The same content again is not fresh: discarding it removes nothing.
+        let again = s.ingest_bytes(Area::Originals, b"kept").unwrap();
+        assert!(!again.fresh);
+        s.discard(&[&again]);
+        assert!(kept.path.exists());
+        // Discarded: gone.
+        let dropped = s.ingest_bytes(Area::Derivatives, b"dropped").unwrap();
+        s.discard(&[&dropped]);
+        assert!(!dropped.path.exists() && !s.has_pending().unwrap());
+        // A crash before settling: reclaim removes what the journal does not reference.
+        let orphan = s.ingest_bytes(Area::Originals, b"orphan").unwrap();
+        let journaled = s.ingest_bytes(Area::Derivatives, b"journaled").unwrap();
+        drop(s);
+        let s = store(dir.path());
+        let referenced: HashSet<Hash> = [kept.sha256, journaled.sha256].into();
+        assert_eq!(s.reclaim(&referenced).unwrap(), 1);
+        assert!(!orphan.path.exists());
+        assert!(journaled.path.exists() && kept.path.exists());
+        assert!(!s.has_pending().unwrap());
+        assert_eq!(
+            s.read(Area::Derivatives, &journaled.sha256).unwrap(),
+            b"journaled"
+        );
     }
 }

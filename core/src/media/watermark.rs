@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, Utc};
 
 use super::planes::{Plane, YuvImage};
 use super::text::{Fonts, Mask};
-use crate::clock::china_zone;
+use crate::model::china_zone;
 use crate::model::{Crs, LocationReading};
 
 /// What the band says, as ready lines.

@@ -1,6 +1,7 @@
-//! Sync with the back office: the wire format (shared with the server, so the two cannot drift
-//! apart), the Merkle proofs and signed checkpoints that make receipts verifiable, the outbox on
-//! the device, and the client that delivers everything exactly once.
+//! Sync with the back office: the outbox on the device and the client that delivers everything
+//! exactly once, over a `Transport` (HTTP in production). The wire format, the Merkle proofs and
+//! the signed checkpoints that make receipts verifiable are the protocol crate's, shared with the
+//! server so the two cannot drift apart.
 //!
 //! Guarantees, whatever the network or the server does:
 //! - nothing local is deleted or changed by sync: it only adds receipts, checkpoints, attempt
@@ -13,21 +14,100 @@
 //!   park the item as `wedged` with the reason, visible and never dropped.
 
 mod backoff;
-pub mod checkpoint;
-mod client;
-pub(crate) mod engine;
-pub mod merkle;
-pub(crate) mod outbox;
-pub mod wire;
-
-use std::time::Duration;
+mod enrol;
+mod http;
+mod outbox;
+mod retry;
+mod run;
+mod transport;
+mod upload;
 
 use serde::Serialize;
 
+use crate::protocol::DeviceKey;
+use crate::store::clock::Clock;
+use crate::store::{Ledger, Store};
+
 pub use backoff::Backoff;
-pub use client::Timeouts;
-pub use engine::{EnrolOptions, SyncOptions, verify_media_receipt};
-pub use outbox::{Enrolment, MediaState, OutboxItem, SyncStatus};
+pub(crate) use enrol::enrol;
+pub use http::Timeouts;
+pub(crate) use outbox::status;
+pub use outbox::{
+    AV_CRITICAL_AGE, AV_WARNING_AGE, BIG_FILE, HOLD_MARGIN, MediaState, OutboxItem, SyncStatus,
+};
+pub(crate) use run::sync;
+
+/// How to enrol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolOptions {
+    /// The back office's address.
+    pub url: String,
+    /// The one-time code it issued for this officer.
+    pub code: String,
+    /// PEM of the bureau's CA, pinned for TLS (not needed for loopback HTTP).
+    pub ca_pem: Option<String>,
+}
+
+/// How to run a sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// The network the host reports.
+    pub network: Network,
+    /// Retry policy for transient failures.
+    pub backoff: Backoff,
+    /// Attempts per request before the run gives up for now.
+    pub attempts: u32,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Events per push.
+    pub batch: usize,
+    /// Bytes per media chunk (reliability F7: ≤ 4 MiB, so a cut re-sends at most that).
+    pub chunk: usize,
+    /// Override the enrolled address (the same back office reached another way).
+    pub url: Option<String>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            network: Network::Unmetered,
+            backoff: Backoff::default(),
+            attempts: 6,
+            timeouts: Timeouts::default(),
+            batch: 500,
+            chunk: 4 * 1024 * 1024,
+            url: None,
+        }
+    }
+}
+
+/// What a run works with: the device's ledger (store, key, clock) and its files.
+pub(crate) struct Device<'a> {
+    pub ledger: &'a Ledger,
+    pub media: &'a crate::media::MediaStore,
+}
+
+impl Device<'_> {
+    fn store(&self) -> &Store {
+        self.ledger.store()
+    }
+
+    fn key(&self) -> &DeviceKey {
+        self.ledger.key()
+    }
+
+    fn clock(&self) -> &dyn Clock {
+        self.ledger.clock().as_ref()
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.ledger.now().utc
+    }
+
+    fn incident(&self, kind: &str, detail: &str) -> crate::Result<()> {
+        Ok(self.store().record_incident(self.now(), kind, detail)?)
+    }
+}
 
 /// How the phone is connected, as the host reports it. Big media wait for an unmetered network
 /// until their deadline comes close.
@@ -116,67 +196,5 @@ impl SyncReport {
     /// Whether everything queued was acknowledged (nothing pending, nothing wedged).
     pub fn complete(&self) -> bool {
         self.status.complete()
-    }
-}
-
-/// Why a sync did not complete. What was acknowledged before the error is kept.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SyncError {
-    /// The device is not enrolled with a back office.
-    #[error("not enrolled with a back office")]
-    NotEnrolled,
-    /// The address is not usable (bad URL; plain HTTP to a host other than loopback).
-    #[error("unusable server address: {0}")]
-    BadAddress(String),
-    /// The network failed (connect, reset, timeout): retried, then left for the next run.
-    #[error("network: {0}")]
-    Network(String),
-    /// The back office is busy or failing (429, 5xx).
-    #[error("back office unavailable (HTTP {status})")]
-    Unavailable {
-        /// HTTP status.
-        status: u16,
-        /// What `Retry-After` asked for.
-        retry_after: Option<Duration>,
-    },
-    /// The back office refused this device (unknown, revoked, bad enrolment code, expired token).
-    #[error("refused by the back office: {code}")]
-    Rejected {
-        /// HTTP status.
-        status: u16,
-        /// The server's error code.
-        code: String,
-    },
-    /// The back office's answer broke the protocol or failed verification (forged or missing
-    /// receipt, checkpoint going backwards, garbage): kept as an incident, nothing stored.
-    #[error("untrustworthy answer from the back office: {0}")]
-    Untrusted(String),
-    /// TLS failed (certificate not from the pinned CA, wrong host name): a security failure.
-    #[error("TLS: {0}")]
-    Tls(String),
-    /// The host cancelled the run.
-    #[error("cancelled")]
-    Cancelled,
-}
-
-impl SyncError {
-    /// Stable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            SyncError::NotEnrolled => "sync_not_enrolled",
-            SyncError::BadAddress(_) => "sync_bad_address",
-            SyncError::Network(_) => "sync_network",
-            SyncError::Unavailable { .. } => "sync_unavailable",
-            SyncError::Rejected { .. } => "sync_rejected",
-            SyncError::Untrusted(_) => "sync_untrusted",
-            SyncError::Tls(_) => "sync_tls",
-            SyncError::Cancelled => "sync_cancelled",
-        }
-    }
-
-    /// Whether trying again later may help (network, overload). Rejections, untrustworthy
-    /// answers and TLS failures need a person.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, SyncError::Network(_) | SyncError::Unavailable { .. })
     }
 }

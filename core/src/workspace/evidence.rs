@@ -13,19 +13,20 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
-use crate::error::{Error, Result, ValidationCode};
-use crate::events::{Event, EvidenceCaptured, WatermarkOutcome};
+use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr};
 use crate::media::{
-    self, Area, BandFacts, DecodeLimits, ExifSummary, Family, MediaError, Orientation,
-    WatermarkSpec,
+    self, Area, BandFacts, DecodeLimits, ExifSummary, Family, MediaError, Orientation, Sniffed,
+    StoredBlob, WatermarkSpec,
 };
+use crate::model::v1::code_of;
 use crate::model::validate::{LONG_TEXT, SHORT_TEXT, free_text, optional_line};
 use crate::model::{
     CaseId, EvidenceId, EvidenceItem, EvidenceKind, LegalCategory, LocationReading, RecordId,
-    RecordedActivity, StoredFile,
+    RecordedActivity, StoredFile, ValidationCode,
 };
-use crate::store::{self, EvidenceRow};
+use crate::protocol::events::v1::{self, Event, WatermarkOutcome};
+use crate::store::{EvidenceRow, Table};
 
 /// Largest still image the core reads whole to watermark (bigger ones are kept unwatermarked).
 pub const MAX_PHOTO_BYTES: u64 = 80 * 1024 * 1024;
@@ -124,7 +125,7 @@ impl Workspace {
         optional_line("address", &req.address, SHORT_TEXT)?;
         optional_line("original_name", &req.original_name, SHORT_TEXT)?;
         check_location(&req.location)?;
-        let captured_at = req.captured_at.unwrap_or_else(|| self.clock.now().utc);
+        let captured_at = req.captured_at.unwrap_or_else(|| self.clock().now().utc);
         // Check the case, record and officer before storing anything.
         let case = self.case(req.case_id)?;
         super::writable(&case)?;
@@ -147,23 +148,14 @@ impl Workspace {
             ));
         }
 
-        let blob = self
-            .media
-            .put_reader(Area::Originals, reader)
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::InvalidInput {
-                    Error::invalid("file", ValidationCode::Required)
-                } else {
-                    Error::from(e).normalise()
-                }
-            })?;
+        let blob = self.media.ingest(Area::Originals, reader).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::InvalidInput {
+                Error::invalid("file", ValidationCode::Required)
+            } else {
+                Error::from(e).normalise()
+            }
+        })?;
         let sniffed = media::inspect::sniff(&blob.head);
-        let imageish = |k: Option<EvidenceKind>| {
-            matches!(
-                k,
-                None | Some(EvidenceKind::Photo | EvidenceKind::Screenshot | EvidenceKind::Scan)
-            )
-        };
         let kind = match sniffed.family {
             Family::Image if imageish(req.kind) => req.kind.unwrap_or(EvidenceKind::Photo),
             Family::Image => EvidenceKind::Photo,
@@ -173,39 +165,59 @@ impl Workspace {
             Family::Other => EvidenceKind::File,
         };
         let claimed_kind = req.kind.filter(|k| *k != kind);
+        let mut written = vec![blob.clone()];
+        self.with_files(&mut written, |written| {
+            self.capture_stored(
+                &case,
+                &req,
+                captured_at,
+                (blob, &sniffed),
+                kind,
+                claimed_kind,
+                written,
+            )
+        })
+    }
 
+    /// The rest of a capture once the original is stored: the watermark, then the journal.
+    /// Every file written is pushed to `written`, so the caller can settle or discard them.
+    #[allow(clippy::too_many_arguments)]
+    fn capture_stored(
+        &self,
+        case: &crate::model::Case,
+        req: &CaptureRequest,
+        captured_at: DateTime<Utc>,
+        (blob, sniffed): (StoredBlob, &Sniffed),
+        kind: EvidenceKind,
+        claimed_kind: Option<EvidenceKind>,
+        written: &mut Vec<StoredBlob>,
+    ) -> Result<Captured> {
         let mut exif = None;
         let mut derivative = None;
         let mut derivative_path = None;
         let mut thumbnail_path = None;
         let watermark = if sniffed.family != Family::Image {
             if imageish(req.kind) && req.kind.is_some() && req.kind != Some(EvidenceKind::Scan) {
-                WatermarkOutcome::Failed {
-                    error: MediaError::NotAnImage,
-                }
+                failed(MediaError::NotAnImage)
             } else {
                 WatermarkOutcome::NotApplicable
             }
         } else if !sniffed.decodable() {
-            WatermarkOutcome::Failed {
-                error: MediaError::Unsupported,
-            }
+            failed(MediaError::Unsupported)
         } else if blob.size > MAX_PHOTO_BYTES {
-            WatermarkOutcome::Failed {
-                error: MediaError::TooLarge {
-                    width: 0,
-                    height: 0,
-                },
-            }
+            failed(MediaError::TooLarge {
+                width: 0,
+                height: 0,
+            })
         } else {
-            let bytes = std::fs::read(&blob.path)?;
+            let bytes = self.media.read(Area::Originals, &blob.sha256)?;
             exif = media::inspect::read_exif(&bytes);
             let orientation = exif
                 .as_ref()
                 .and_then(|e| e.orientation)
                 .map(Orientation::from_exif)
                 .unwrap_or(Orientation::Normal);
-            let spec = self.band_spec(&case, &req, captured_at, &blob.sha256)?;
+            let spec = self.band_spec(case, req, captured_at, &blob.sha256)?;
             let fonts = self.fonts.read().clone();
             match media::watermark(
                 &bytes,
@@ -216,10 +228,8 @@ impl Workspace {
                 &DecodeLimits::default(),
             ) {
                 Ok(d) => {
-                    let stored = self
-                        .media
-                        .put_bytes(Area::Derivatives, &d.jpeg)
-                        .map_err(|e| Error::from(e).normalise())?;
+                    let stored = self.media.ingest_bytes(Area::Derivatives, &d.jpeg)?;
+                    written.push(stored.clone());
                     derivative = Some(StoredFile {
                         sha256: stored.sha256,
                         size: stored.size,
@@ -235,7 +245,7 @@ impl Workspace {
                         lines: spec.lines,
                     }
                 }
-                Err(error) => WatermarkOutcome::Failed { error },
+                Err(error) => failed(error),
             }
         };
 
@@ -259,17 +269,17 @@ impl Workspace {
             address: req.address.clone(),
             device_id: self.device_id(),
         };
-        let event = EvidenceCaptured {
-            item: item.clone(),
-            exif: exif.clone(),
-            claimed_kind,
+        let event = v1::EvidenceCaptured {
+            item: (&item).into(),
+            exif: exif.as_ref().map(ExifSummary::to_v1),
+            claimed_kind: claimed_kind.as_ref().map(code_of),
             original_name: req.original_name.clone(),
             watermark: watermark.clone(),
         };
-        self.store.append(&self.key, self.clock.now(), |tx| {
+        self.ledger.append(|v| {
             // The case may have been archived meanwhile.
-            super::writable(&store::load_case(tx, req.case_id)?)?;
-            Ok(Event::EvidenceCaptured(event))
+            super::writable(&v.case(req.case_id)?)?;
+            Ok::<_, Error>(Event::EvidenceCaptured(event))
         })?;
         Ok(Captured {
             item,
@@ -286,7 +296,7 @@ impl Workspace {
         case: &crate::model::Case,
         req: &CaptureRequest,
         at: DateTime<Utc>,
-        original: &crate::journal::Hash,
+        original: &crate::protocol::Hash,
     ) -> Result<WatermarkSpec> {
         // The officers of the record when it names them, else those of the case.
         let record_officers: Vec<String> = match req.record_id {
@@ -342,12 +352,12 @@ impl Workspace {
 
     /// The evidence of a case, oldest first.
     pub fn evidence(&self, case: CaseId) -> Result<Vec<EvidenceRow>> {
-        self.store.read(|c| store::case_evidence(c, case))
+        self.store().read(|v| Ok(v.evidence(case)?))
     }
 
     /// One evidence item with its capture details.
     pub fn evidence_item(&self, id: EvidenceId) -> Result<EvidenceRow> {
-        self.store.read(|c| store::evidence(c, id))
+        self.store().read(|v| Ok(v.evidence_item(id)?))
     }
 
     /// Where the files of an evidence item are: original, derivative, thumbnail.
@@ -367,11 +377,23 @@ impl Workspace {
     /// Resolves an evidence id or a unique prefix of one.
     pub fn resolve_evidence(&self, prefix: &str) -> Result<EvidenceId> {
         let id = self
-            .store
-            .read(|c| store::resolve_prefix(c, "evidence", "evidence", "evidence_id", prefix))?;
-        id.parse().map_err(|_| Error::NotFound {
-            what: "evidence",
-            id,
-        })
+            .store()
+            .read(|v| Ok::<_, Error>(v.resolve(Table::Evidence, prefix)?))?;
+        id.parse().map_err(|_| Error::not_found("evidence", id))
+    }
+}
+
+/// Whether the host's claim is of a still image (or no claim at all).
+fn imageish(k: Option<EvidenceKind>) -> bool {
+    matches!(
+        k,
+        None | Some(EvidenceKind::Photo | EvidenceKind::Screenshot | EvidenceKind::Scan)
+    )
+}
+
+/// The outcome of a photo that could not be watermarked.
+fn failed(error: MediaError) -> WatermarkOutcome {
+    WatermarkOutcome::Failed {
+        error: error.to_v1(),
     }
 }

@@ -10,19 +10,18 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Workspace;
-use crate::error::{Error, Result, ValidationCode, ValidationError};
-use crate::events::{Event, NewSlot, RecordAdded, RecordFinalized, SlotRefused, SlotSigned};
-use crate::journal::Hash;
-use crate::media::{Area, Strokes};
+use crate::error::{Error, Result};
+use crate::media::{Area, StoredBlob, Strokes};
 use crate::model::bodies::{ServiceMethod, ServiceRecord};
 use crate::model::validate::{LONG_TEXT, SHORT_TEXT, free_text, optional_line};
 use crate::model::{
     CaseFile, EvidenceId, EvidenceItem, EvidenceKind, Person, Record, RecordBody, RecordId,
-    RecordStatus, RecordedActivity, Refusal, RefusalReason, SignatureSlot, SlotId, SlotOutcome,
-    StoredFile, Witness,
+    RecordStatus, RecordedActivity, Refusal, RefusalReason, SignatureMark, SignatureSlot, SlotId,
+    SlotOutcome, StoredFile, ValidationCode, ValidationError, Witness,
 };
+use crate::protocol::Hash;
+use crate::protocol::events::v1::{self, Event};
 use crate::rules;
-use crate::store;
 
 /// A handwritten signature for one slot.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,9 +153,7 @@ fn open_slot<'a>(
     content_hash: &Hash,
 ) -> Result<&'a SignatureSlot> {
     if record.status != RecordStatus::Finalized {
-        return Err(Error::InvalidState {
-            reason: "record_not_finalized",
-        });
+        return Err(Error::state("record_not_finalized"));
     }
     if *content_hash != record.content_hash {
         // The signer was shown another version: a signature must bind to what they saw.
@@ -166,40 +163,33 @@ fn open_slot<'a>(
         .slots
         .iter()
         .find(|s| s.id == slot_id)
-        .ok_or_else(|| Error::NotFound {
-            what: "slot",
-            id: slot_id.to_string(),
-        })?;
+        .ok_or_else(|| Error::not_found("slot", slot_id.to_string()))?;
     if matches!(
         slot.outcome(),
         Some(SlotOutcome::Signed { .. } | SlotOutcome::Sealed { .. })
     ) {
-        return Err(Error::InvalidState {
-            reason: "slot_already_signed",
-        });
+        return Err(Error::state("slot_already_signed"));
     }
     Ok(slot)
 }
 
 impl Workspace {
     /// Stores signature strokes (original) and their rendering (derivative) and returns the
-    /// evidence item describing them. Nothing is journaled here.
+    /// evidence item describing them. Nothing is journaled here: the files written are pushed to
+    /// `written`, to be settled with the journal commit or discarded without it.
     fn store_signature(
         &self,
         record: &Record,
         strokes: &Strokes,
         at: DateTime<Utc>,
+        written: &mut Vec<StoredBlob>,
     ) -> Result<EvidenceItem> {
         let png = strokes.render_png()?;
         let json = serde_json::to_vec(strokes)?;
-        let original = self
-            .media
-            .put_bytes(Area::Originals, &json)
-            .map_err(|e| Error::from(e).normalise())?;
-        let image = self
-            .media
-            .put_bytes(Area::Derivatives, &png)
-            .map_err(|e| Error::from(e).normalise())?;
+        let original = self.media.ingest_bytes(Area::Originals, &json)?;
+        written.push(original.clone());
+        let image = self.media.ingest_bytes(Area::Derivatives, &png)?;
+        written.push(image.clone());
         let operator = record.body.officers().first().cloned().unwrap_or_default();
         Ok(EvidenceItem {
             id: EvidenceId::new(),
@@ -235,27 +225,30 @@ impl Workspace {
         req.strokes.validate()?;
         let record = self.record(req.record_id)?;
         let slot = open_slot(&record, req.slot_id, &req.content_hash)?.clone();
-        let at = self.clock.now();
-        let signature = self.store_signature(&record, &req.strokes, at.utc)?;
+        let at = self.ledger.now();
         let affirmation = if req.affirmation.trim().is_empty() {
             slot.spec.affirmation.clone()
         } else {
             req.affirmation.clone()
         };
-        self.store.append(&self.key, at, |tx| {
-            // Check again inside the write: another call may have signed or amended meanwhile.
-            let record = store::load_record(tx, req.record_id)?;
-            super::writable(&store::load_case(tx, record.case_id)?)?;
-            open_slot(&record, req.slot_id, &req.content_hash)?;
-            Ok(Event::SlotSigned(SlotSigned {
-                record_id: record.id,
-                case_id: record.case_id,
-                slot_id: req.slot_id,
-                version: record.version,
-                content_hash: record.content_hash,
-                affirmation,
-                signature,
-            }))
+        let mut written = Vec::new();
+        self.with_files(&mut written, |written| {
+            let signature = self.store_signature(&record, &req.strokes, at.utc, written)?;
+            self.ledger.append_at(at, |v| {
+                // Check again inside the write: another call may have signed or amended meanwhile.
+                let record = v.record(req.record_id)?;
+                super::writable(&v.case(record.case_id)?)?;
+                open_slot(&record, req.slot_id, &req.content_hash)?;
+                Ok(Event::SlotSigned(v1::SlotSigned {
+                    record_id: record.id,
+                    case_id: record.case_id,
+                    slot_id: req.slot_id,
+                    version: record.version,
+                    content_hash: record.content_hash,
+                    affirmation,
+                    signature: (&signature).into(),
+                }))
+            })
         })?;
         self.record(req.record_id)
     }
@@ -291,45 +284,46 @@ impl Workspace {
         }
         let record = self.record(req.record_id)?;
         let file = self.case_file(record.case_id)?;
-        let at = self.clock.now();
+        let at = self.ledger.now();
         check_refusal(&file, &record, &req, at.utc)?;
-        let witness_signature = match req.witness.as_ref().and_then(|w| w.strokes.as_ref()) {
-            Some(s) => Some(self.store_signature(&record, s, at.utc)?),
-            None => None,
-        };
-        let refusal = Refusal {
-            reason: req.reason,
-            reason_text: req.reason_text.clone(),
-            noted_by: req.noted_by.clone(),
-            annotation: req.annotation.clone(),
-            witness: req.witness.as_ref().map(|w| Witness {
-                person: w.person.clone(),
-                role_text: w.role_text.clone(),
-                signature: witness_signature
-                    .as_ref()
-                    .map(|e| crate::model::SignatureMark {
+        let mut written = Vec::new();
+        self.with_files(&mut written, |written| {
+            let witness_signature = match req.witness.as_ref().and_then(|w| w.strokes.as_ref()) {
+                Some(s) => Some(self.store_signature(&record, s, at.utc, written)?),
+                None => None,
+            };
+            let refusal = Refusal {
+                reason: req.reason,
+                reason_text: req.reason_text.clone(),
+                noted_by: req.noted_by.clone(),
+                annotation: req.annotation.clone(),
+                witness: req.witness.as_ref().map(|w| Witness {
+                    person: w.person.clone(),
+                    role_text: w.role_text.clone(),
+                    signature: witness_signature.as_ref().map(|e| SignatureMark {
                         strokes_sha256: e.original.sha256,
                         image_sha256: e.derivative.as_ref().map(|d| d.sha256).unwrap_or_default(),
                         evidence_id: e.id,
                     }),
-            }),
-            av_evidence: req.av_evidence.clone(),
-            content_hash: record.content_hash,
-        };
-        let now = at.utc;
-        self.store.append(&self.key, at, |tx| {
-            let record = store::load_record(tx, req.record_id)?;
-            let file = store::case_file(tx, record.case_id)?;
-            super::writable(&file.case)?;
-            check_refusal(&file, &record, &req, now)?;
-            Ok(Event::SlotRefused(SlotRefused {
-                record_id: record.id,
-                case_id: record.case_id,
-                slot_id: req.slot_id,
-                version: record.version,
-                refusal,
-                witness_signature,
-            }))
+                }),
+                av_evidence: req.av_evidence.clone(),
+                content_hash: record.content_hash,
+            };
+            let now = at.utc;
+            self.ledger.append_at(at, |v| {
+                let record = v.record(req.record_id)?;
+                let file = v.case_file(record.case_id)?;
+                super::writable(&file.case)?;
+                check_refusal(&file, &record, &req, now)?;
+                Ok(Event::SlotRefused(v1::SlotRefused {
+                    record_id: record.id,
+                    case_id: record.case_id,
+                    slot_id: req.slot_id,
+                    version: record.version,
+                    refusal: (&refusal).into(),
+                    witness_signature: witness_signature.as_ref().map(Into::into),
+                }))
+            })
         })?;
         self.record(req.record_id)
     }
@@ -345,9 +339,7 @@ impl Workspace {
             return Err(Error::invalid("document", ValidationCode::NotAllowed));
         }
         if document.status != RecordStatus::Finalized {
-            return Err(Error::InvalidState {
-                reason: "record_not_finalized",
-            });
+            return Err(Error::state("record_not_finalized"));
         }
         if req.method == ServiceMethod::LeaveAtPremises && req.witnesses.is_empty() {
             return Err(Error::invalid("witnesses", ValidationCode::Required));
@@ -400,29 +392,29 @@ impl Workspace {
         });
         body.validate()?;
         let record_id = RecordId::new();
-        let content = crate::events::raw_content(body.to_json()?)?;
+        let content = v1::content(body.to_json()?)?;
         let hash = Hash::digest(content.get().as_bytes());
-        let at = self.clock.now();
+        let at = self.ledger.now();
         let now = at.utc;
-        self.store.append_all(&self.key, at, |tx| {
-            let file = store::case_file(tx, document.case_id)?;
+        self.store().append_all(self.ledger.key(), at, |v| {
+            let file = v.case_file(document.case_id)?;
             super::writable(&file.case)?;
             rules::check_finalize(&file, None, &body, now)?;
             let slots = rules::slots_for(&file.case, &body)
-                .into_iter()
-                .map(|spec| NewSlot {
+                .iter()
+                .map(|spec| v1::NewSlot {
                     slot_id: SlotId::new(),
-                    spec,
+                    spec: spec.into(),
                 })
                 .collect();
-            Ok(vec![
-                Event::RecordAdded(RecordAdded {
+            Ok::<_, Error>(vec![
+                Event::RecordAdded(v1::RecordAdded {
                     record_id,
                     case_id: document.case_id,
-                    kind: body.kind(),
+                    kind: body.kind().as_str().to_owned(),
                     content: content.clone(),
                 }),
-                Event::RecordFinalized(RecordFinalized {
+                Event::RecordFinalized(v1::RecordFinalized {
                     record_id,
                     case_id: document.case_id,
                     version: 1,
@@ -447,9 +439,7 @@ fn check_refusal(
         return Err(Error::invalid("slot_id", ValidationCode::NotAllowed));
     }
     if matches!(slot.outcome(), Some(SlotOutcome::Refused(_))) {
-        return Err(Error::InvalidState {
-            reason: "slot_already_refused",
-        });
+        return Err(Error::state("slot_already_refused"));
     }
     let officer = file
         .case

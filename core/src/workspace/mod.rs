@@ -2,9 +2,10 @@
 //! key and the clock together and offers the operations the screens need — open a case, add,
 //! amend, finalize or void a record, read a case file, verify the journal.
 //!
-//! Every write goes through `Store::append`: the operation's checks run inside the write
-//! transaction against the current state, then the event is sealed, stored and projected, and
-//! the call returns only after the commit. A refused operation writes nothing.
+//! Every write goes through the ledger's `append`: the operation's checks run inside the write
+//! transaction against the current state (the closure's `View`), then the event is sealed,
+//! stored and projected, and the call returns only after the commit. A refused operation writes
+//! nothing.
 //!
 //! A workspace lives in a directory (`home`) holding `casetrail.db` and `media/`. Its identity
 //! is the device key in the host's `KeyVault`; opening a workspace with a vault that holds a
@@ -13,40 +14,35 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use ed25519_dalek::VerifyingKey;
 use parking_lot::RwLock;
 
-use ed25519_dalek::VerifyingKey;
-use rusqlite::{OptionalExtension, params};
-
-use crate::clock::{Clock, SystemClock};
-use crate::error::{Error, Result, ValidationCode, ValidationError};
-use crate::events::{
-    CaseOpened, CaseStatusChanged, DeviceGenesis, Event, NewSlot, RecordAdded, RecordAmended,
-    RecordFinalized, RecordVoided, raw_content,
-};
-use crate::identity::{DeviceKey, FileVault, KeyVault};
-use crate::journal::{ALG_ED25519, VerifyReport, verify};
+use crate::error::{Error, Result};
 use crate::media::{Fonts, MediaStore};
 use crate::model::validate::{LONG_TEXT, free_text};
 use crate::model::{
     Case, CaseDraft, CaseId, CaseStatus, DeviceId, Record, RecordBody, RecordId, RecordStatus,
-    SlotId,
+    SlotId, ValidationCode, ValidationError,
 };
+use crate::protocol::events::v1::{self, Event};
+use crate::protocol::journal::{VerifyReport, verify};
 use crate::rules;
-use crate::store::{self, CaseSummary, RecordVersion, Store};
+use crate::store::clock::{Clock, SystemClock};
+use crate::store::vault::{self, FileVault, KeyVault};
+use crate::store::{CaseSummary, Ledger, RecordVersion, Store, Table};
 
 /// Name of the database file inside a workspace.
 pub const DB_FILE: &str = "casetrail.db";
 /// Name of the media directory inside a workspace.
 pub const MEDIA_DIR: &str = "media";
 
+/// The software named in a new chain's genesis event.
+const SOFTWARE: &str = concat!("casetrail-core ", env!("CARGO_PKG_VERSION"));
+
 /// An open workspace.
 pub struct Workspace {
     home: PathBuf,
-    store: Store,
-    key: DeviceKey,
-    clock: Arc<dyn Clock>,
-    vault: Arc<dyn KeyVault>,
+    ledger: Ledger,
     media: MediaStore,
     fonts: RwLock<Fonts>,
 }
@@ -55,7 +51,7 @@ impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Workspace")
             .field("home", &self.home)
-            .field("device", &self.key.device_id())
+            .field("device", &self.ledger.device_id())
             .finish_non_exhaustive()
     }
 }
@@ -69,50 +65,41 @@ impl Workspace {
     ) -> Result<Self> {
         let home = home.as_ref().to_owned();
         std::fs::create_dir_all(home.join(MEDIA_DIR))?;
-        let store = Store::open(&home.join(DB_FILE))?;
-        let recorded: Option<Vec<u8>> = store.read(|c| {
-            Ok(c.query_row(
-                "SELECT public_key FROM devices WHERE role = 'self'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
-        })?;
-        let expected = recorded
-            .map(|k| {
-                let bytes: [u8; 32] = k
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| Error::Journal("bad key on record".into()))?;
-                VerifyingKey::from_bytes(&bytes)
-                    .map_err(|_| Error::Journal("bad key on record".into()))
-            })
-            .transpose()?;
-        let key = DeviceKey::load_or_create(vault.as_ref(), expected.as_ref())?;
-        let name_key = crate::identity::load_or_create_secret(
-            vault.as_ref(),
-            crate::identity::MEDIA_NAME_KEY,
-        )?;
-        let (media, quarantined) = MediaStore::open(&home.join(MEDIA_DIR), name_key)?;
+        let ledger = Ledger::open(&home.join(DB_FILE), vault, clock, SOFTWARE)?;
+        let name_key =
+            vault::load_or_create_secret(ledger.vault().as_ref(), vault::MEDIA_NAME_KEY)?;
+        let (media, quarantined) = MediaStore::open_dir(&home.join(MEDIA_DIR), name_key)?;
         if quarantined > 0 {
             tracing::warn!(
                 files = quarantined,
                 "moved leftover temporary media files to quarantine"
             );
         }
-        let ws = Self {
+        if media.has_pending()? {
+            // A capture died between writing its files and journaling them.
+            let referenced = ledger.store().read(|v| {
+                Ok::<_, Error>(
+                    v.all_evidence()?
+                        .iter()
+                        .flat_map(|e| {
+                            std::iter::once(e.original.sha256)
+                                .chain(e.derivative.as_ref().map(|d| d.sha256))
+                        })
+                        .collect(),
+                )
+            })?;
+            let removed = media.reclaim(&referenced)?;
+            tracing::warn!(
+                files = removed,
+                "reclaimed files of captures that were never journaled"
+            );
+        }
+        Ok(Self {
             home,
-            store,
-            key,
-            clock,
-            vault,
+            ledger,
             media,
             fonts: RwLock::new(Fonts::default()),
-        };
-        if expected.is_none() {
-            ws.write_genesis()?;
-        }
-        Ok(ws)
+        })
     }
 
     /// Opens a workspace with a file vault in `home/keys` and the system clock (desktop, CLI).
@@ -122,23 +109,6 @@ impl Workspace {
         Self::open(home, vault, Arc::new(SystemClock::new()))
     }
 
-    fn write_genesis(&self) -> Result<()> {
-        let public = self.key.verifying_key();
-        let device = self.key.device_id();
-        self.store.append(&self.key, self.clock.now(), |tx| {
-            tx.execute(
-                "INSERT INTO devices (device_id, public_key, role, label) VALUES (?1, ?2, 'self', 'this device')",
-                params![device.to_string(), public.as_bytes().as_slice()],
-            )?;
-            Ok(Event::DeviceGenesis(DeviceGenesis {
-                public_key: hex::encode(public.as_bytes()),
-                alg: ALG_ED25519.to_owned(),
-                software: format!("casetrail-core {}", env!("CARGO_PKG_VERSION")),
-            }))
-        })?;
-        Ok(())
-    }
-
     /// The workspace directory.
     pub fn home(&self) -> &Path {
         &self.home
@@ -146,17 +116,23 @@ impl Workspace {
 
     /// This device's id.
     pub fn device_id(&self) -> DeviceId {
-        self.key.device_id()
+        self.ledger.device_id()
     }
 
     /// This device's public key.
     pub fn public_key(&self) -> VerifyingKey {
-        self.key.verifying_key()
+        self.ledger.public_key()
+    }
+
+    /// The key this device signs its journal with (tools and tests that speak the protocol
+    /// themselves; the apps never need it).
+    pub fn signing_key(&self) -> &crate::protocol::DeviceKey {
+        self.ledger.key()
     }
 
     /// The underlying store (for tooling and tests).
     pub fn store(&self) -> &Store {
-        &self.store
+        self.ledger.store()
     }
 
     /// The media store.
@@ -166,12 +142,12 @@ impl Workspace {
 
     /// The host's key vault.
     pub fn vault(&self) -> &Arc<dyn KeyVault> {
-        &self.vault
+        self.ledger.vault()
     }
 
     /// The clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
+        self.ledger.clock()
     }
 
     // ----------------------------------------------------------------------------- cases
@@ -180,21 +156,13 @@ impl Workspace {
     pub fn create_case(&self, draft: CaseDraft) -> Result<Case> {
         draft.validate()?;
         let case_id = CaseId::new();
-        self.store.append(&self.key, self.clock.now(), |tx| {
-            let taken: bool = tx
-                .query_row(
-                    "SELECT 1 FROM cases WHERE case_no = ?1",
-                    params![draft.case_no],
-                    |_| Ok(true),
-                )
-                .optional()?
-                .unwrap_or(false);
-            if taken {
+        self.ledger.append(|v| {
+            if v.case_by_no(&draft.case_no)?.is_some() {
                 return Err(Error::invalid("case_no", ValidationCode::Duplicate));
             }
-            Ok(Event::CaseOpened(CaseOpened {
+            Ok(Event::CaseOpened(v1::CaseOpened {
                 case_id,
-                case: draft,
+                case: (&draft).into(),
             }))
         })?;
         self.case(case_id)
@@ -202,42 +170,40 @@ impl Workspace {
 
     /// Every case, newest first.
     pub fn list_cases(&self) -> Result<Vec<CaseSummary>> {
-        self.store.read(store::queries_cases)
+        self.store().read(|v| Ok(v.cases()?))
     }
 
     /// One case.
     pub fn case(&self, id: CaseId) -> Result<Case> {
-        self.store.read(|c| store::load_case(c, id))
+        self.store().read(|v| Ok(v.case(id)?))
     }
 
     /// Moves a case to another status, with the reason. An archived case is read-only.
     pub fn change_status(&self, id: CaseId, to: CaseStatus, reason: &str) -> Result<Case> {
         required_reason(reason)?;
-        let at = self.clock.now();
+        let at = self.ledger.now();
         let now = at.utc;
-        self.store.append(&self.key, at, |tx| {
-            let case = store::load_case(tx, id)?;
+        self.ledger.append_at(at, |v| {
+            let case = v.case(id)?;
             let allowed = match case.status {
                 CaseStatus::Archived | CaseStatus::NotInitiated => false,
                 CaseStatus::Closed | CaseStatus::InspectionClosed => to == CaseStatus::Archived,
                 from => from != to,
             };
             if !allowed {
-                return Err(Error::InvalidState {
-                    reason: "status_transition_not_allowed",
-                });
+                return Err(Error::state("status_transition_not_allowed"));
             }
             // A case file cannot be closed or archived while a blocking finding stands.
             if rules_api::closes(to) {
-                let blocking = rules_api::blocking_after(&store::case_file(tx, id)?, to, now);
+                let blocking = rules_api::blocking_after(&v.case_file(id)?, to, now);
                 if !blocking.is_empty() {
                     return Err(Error::Blocked { findings: blocking });
                 }
             }
-            Ok(Event::CaseStatusChanged(CaseStatusChanged {
+            Ok(Event::CaseStatusChanged(v1::CaseStatusChanged {
                 case_id: id,
-                from: case.status,
-                to,
+                from: case.status.as_str().to_owned(),
+                to: to.as_str().to_owned(),
                 reason: reason.to_owned(),
             }))
         })?;
@@ -248,32 +214,32 @@ impl Workspace {
 
     /// Every record of a case, oldest first.
     pub fn records(&self, case: CaseId) -> Result<Vec<Record>> {
-        self.store.read(|c| store::load_records(c, case))
+        self.store().read(|v| Ok(v.records(case)?))
     }
 
     /// One record (current version).
     pub fn record(&self, id: RecordId) -> Result<Record> {
-        self.store.read(|c| store::load_record(c, id))
+        self.store().read(|v| Ok(v.record(id)?))
     }
 
     /// Every version of a record, oldest first.
     pub fn record_versions(&self, id: RecordId) -> Result<Vec<RecordVersion>> {
-        self.store.read(|c| store::record_versions(c, id))
+        self.store().read(|v| Ok(v.record_versions(id)?))
     }
 
     /// Adds a draft record to a case.
     pub fn add_record(&self, case_id: CaseId, body: RecordBody) -> Result<Record> {
         body.validate()?;
         let record_id = RecordId::new();
-        let content = raw_content(body.to_json()?)?;
-        self.store.append(&self.key, self.clock.now(), |tx| {
-            let case = store::load_case(tx, case_id)?;
+        let content = v1::content(body.to_json()?)?;
+        self.ledger.append(|v| {
+            let case = v.case(case_id)?;
             writable(&case)?;
             check_references(&case, &body)?;
-            Ok(Event::RecordAdded(RecordAdded {
+            Ok::<_, Error>(Event::RecordAdded(v1::RecordAdded {
                 record_id,
                 case_id,
-                kind: body.kind(),
+                kind: body.kind().as_str().to_owned(),
                 content,
             }))
         })?;
@@ -285,27 +251,23 @@ impl Workspace {
     pub fn amend_record(&self, id: RecordId, body: RecordBody, reason: &str) -> Result<Record> {
         body.validate()?;
         required_reason(reason)?;
-        let content = raw_content(body.to_json()?)?;
-        self.store.append(&self.key, self.clock.now(), |tx| {
-            let record = store::load_record(tx, id)?;
-            let case = store::load_case(tx, record.case_id)?;
+        let content = v1::content(body.to_json()?)?;
+        self.ledger.append(|v| {
+            let record = v.record(id)?;
+            let case = v.case(record.case_id)?;
             writable(&case)?;
             self.owned(&record)?;
             if record.status == RecordStatus::Void {
-                return Err(Error::InvalidState {
-                    reason: "record_void",
-                });
+                return Err(Error::state("record_void"));
             }
             if body.kind() != record.kind {
                 return Err(Error::invalid("kind", ValidationCode::Inconsistent));
             }
             if content.get() == record.content {
-                return Err(Error::InvalidState {
-                    reason: "no_change",
-                });
+                return Err(Error::state("no_change"));
             }
             check_references(&case, &body)?;
-            Ok(Event::RecordAmended(RecordAmended {
+            Ok(Event::RecordAmended(v1::RecordAmended {
                 record_id: id,
                 case_id: record.case_id,
                 version: record.version + 1,
@@ -321,27 +283,25 @@ impl Workspace {
     /// Finalizes the current version: checks the rules for its kind, fixes its content hash
     /// and creates its signature slots.
     pub fn finalize_record(&self, id: RecordId) -> Result<Record> {
-        let at = self.clock.now();
+        let at = self.ledger.now();
         let now = at.utc;
-        self.store.append(&self.key, at, |tx| {
-            let record = store::load_record(tx, id)?;
-            let file = store::case_file(tx, record.case_id)?;
+        self.ledger.append_at(at, |v| {
+            let record = v.record(id)?;
+            let file = v.case_file(record.case_id)?;
             writable(&file.case)?;
             self.owned(&record)?;
             if record.status != RecordStatus::Draft {
-                return Err(Error::InvalidState {
-                    reason: "record_not_draft",
-                });
+                return Err(Error::state("record_not_draft"));
             }
             rules::check_finalize(&file, Some(id), &record.body, now)?;
             let slots = rules::slots_for(&file.case, &record.body)
-                .into_iter()
-                .map(|spec| NewSlot {
+                .iter()
+                .map(|spec| v1::NewSlot {
                     slot_id: SlotId::new(),
-                    spec,
+                    spec: spec.into(),
                 })
                 .collect();
-            Ok(Event::RecordFinalized(RecordFinalized {
+            Ok(Event::RecordFinalized(v1::RecordFinalized {
                 record_id: id,
                 case_id: record.case_id,
                 version: record.version,
@@ -355,17 +315,15 @@ impl Workspace {
     /// Withdraws a record with the reason. It stays in the case file, marked void.
     pub fn void_record(&self, id: RecordId, reason: &str) -> Result<Record> {
         required_reason(reason)?;
-        self.store.append(&self.key, self.clock.now(), |tx| {
-            let record = store::load_record(tx, id)?;
-            let case = store::load_case(tx, record.case_id)?;
+        self.ledger.append(|v| {
+            let record = v.record(id)?;
+            let case = v.case(record.case_id)?;
             writable(&case)?;
             self.owned(&record)?;
             if record.status == RecordStatus::Void {
-                return Err(Error::InvalidState {
-                    reason: "record_void",
-                });
+                return Err(Error::state("record_void"));
             }
-            Ok(Event::RecordVoided(RecordVoided {
+            Ok(Event::RecordVoided(v1::RecordVoided {
                 record_id: id,
                 case_id: record.case_id,
                 reason: reason.to_owned(),
@@ -374,11 +332,26 @@ impl Workspace {
         self.record(id)
     }
 
+    /// Runs `journal`, which writes files (pushed to `written`) and then the event that
+    /// references them: on success the files are settled, on failure the ones it wrote are
+    /// removed again, so no file outlives a capture that was not journaled.
+    fn with_files<T>(
+        &self,
+        written: &mut Vec<crate::media::StoredBlob>,
+        journal: impl FnOnce(&mut Vec<crate::media::StoredBlob>) -> Result<T>,
+    ) -> Result<T> {
+        let outcome = journal(written);
+        let refs: Vec<&crate::media::StoredBlob> = written.iter().collect();
+        match &outcome {
+            Ok(_) => self.media.settle(&refs),
+            Err(_) => self.media.discard(&refs),
+        }
+        outcome
+    }
+
     fn owned(&self, record: &Record) -> Result<()> {
-        if record.device_id != self.key.device_id() {
-            return Err(Error::InvalidState {
-                reason: "record_owned_by_another_device",
-            });
+        if record.device_id != self.device_id() {
+            return Err(Error::state("record_owned_by_another_device"));
         }
         Ok(())
     }
@@ -388,8 +361,8 @@ impl Workspace {
     /// Verifies the whole journal against the keys this workspace trusts.
     pub fn verify_journal(&self) -> Result<VerifyReport> {
         let (events, keys) = self
-            .store
-            .read(|c| Ok((store::journal_rows(c, None)?, store::trusted_keys(c)?)))?;
+            .store()
+            .read(|v| Ok::<_, Error>((v.journal()?, v.trusted_keys()?)))?;
         Ok(verify(&events, &keys))
     }
 
@@ -398,27 +371,24 @@ impl Workspace {
     /// Resolves a case id or a unique prefix of one.
     pub fn resolve_case(&self, prefix: &str) -> Result<CaseId> {
         let id = self
-            .store
-            .read(|c| store::resolve_prefix(c, "case", "cases", "case_id", prefix))?;
-        id.parse().map_err(|_| Error::NotFound { what: "case", id })
+            .store()
+            .read(|v| Ok::<_, Error>(v.resolve(Table::Cases, prefix)?))?;
+        id.parse().map_err(|_| Error::not_found("case", id))
     }
 
     /// Resolves a record id or a unique prefix of one.
     pub fn resolve_record(&self, prefix: &str) -> Result<RecordId> {
         let id = self
-            .store
-            .read(|c| store::resolve_prefix(c, "record", "records", "record_id", prefix))?;
-        id.parse()
-            .map_err(|_| Error::NotFound { what: "record", id })
+            .store()
+            .read(|v| Ok::<_, Error>(v.resolve(Table::Records, prefix)?))?;
+        id.parse().map_err(|_| Error::not_found("record", id))
     }
 }
 
 /// An archived case is read-only.
 pub(crate) fn writable(case: &Case) -> Result<()> {
     if case.status == CaseStatus::Archived {
-        return Err(Error::InvalidState {
-            reason: "case_archived",
-        });
+        return Err(Error::state("case_archived"));
     }
     Ok(())
 }
@@ -446,10 +416,11 @@ fn check_references(case: &Case, body: &RecordBody) -> Result<()> {
     Ok(())
 }
 
-mod backoffice;
 mod evidence;
 mod field;
 mod rules_api;
+#[cfg(test)]
+mod rules_tests;
 mod sync_api;
 #[cfg(test)]
 pub(crate) mod tests;

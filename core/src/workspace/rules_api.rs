@@ -5,14 +5,14 @@
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
-use crate::error::{Error, Result, ValidationCode};
-use crate::events::{Event, OverrideApproved};
+use crate::error::{Error, Result};
 use crate::model::bodies::ApprovalResult;
 use crate::model::{
     CaseFile, CaseId, CaseStatus, FindingKey, RecordBody, RecordId, RecordKind, RecordStatus,
+    ValidationCode,
 };
+use crate::protocol::events::v1::{self, Event};
 use crate::rules::{self, Deadline, DeadlineState, Finding, WorkCalendar};
-use crate::store;
 
 /// A deadline with its state at the time asked.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -29,7 +29,7 @@ pub struct DueItem {
 impl Workspace {
     /// The case file the rules look at.
     pub fn case_file(&self, id: CaseId) -> Result<CaseFile> {
-        self.store.read(|c| store::case_file(c, id))
+        self.store().read(|v| Ok(v.case_file(id)?))
     }
 
     /// The completeness report of a case at `now`.
@@ -78,10 +78,10 @@ impl Workspace {
         if findings.is_empty() {
             return Err(Error::invalid("findings", ValidationCode::Required));
         }
-        let at = self.clock.now();
+        let at = self.ledger.now();
         let now = at.utc;
-        self.store.append(&self.key, at, |tx| {
-            let file = store::case_file(tx, case_id)?;
+        self.ledger.append_at(at, |v| {
+            let file = v.case_file(case_id)?;
             super::writable(&file.case)?;
             let approval = file
                 .record(approval_record)
@@ -112,9 +112,9 @@ impl Workspace {
                     ));
                 }
             }
-            Ok(Event::OverrideApproved(OverrideApproved {
+            Ok(Event::OverrideApproved(v1::OverrideApproved {
                 case_id,
-                findings: findings.clone(),
+                findings: findings.iter().map(Into::into).collect(),
                 reason: reason.to_owned(),
                 approval_record,
             }))

@@ -5,40 +5,31 @@ use tokio_util::sync::CancellationToken;
 
 use super::Workspace;
 use crate::error::Result;
-use crate::sync::engine::{self, Device};
+use crate::protocol::receipts::HeldCheckpoint;
+use crate::store::{Enrolment, StoredIncident};
 use crate::sync::{
-    EnrolOptions, Enrolment, Network, SyncListener, SyncOptions, SyncReport, SyncStatus, outbox,
+    self, Device, EnrolOptions, Network, SyncListener, SyncOptions, SyncReport, SyncStatus,
 };
 
 /// An incident: something the device refused from a back office, kept as evidence.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct SyncIncident {
-    /// When (device time, RFC 3339).
-    pub at: String,
-    /// Kind (`checkpoint_rollback`, `bad_inclusion_proof`, `journal_refused`, …).
-    pub kind: String,
-    /// What exactly, with the signed notes concerned.
-    pub detail: String,
-}
+pub type SyncIncident = StoredIncident;
 
 impl Workspace {
     fn device(&self) -> Device<'_> {
         Device {
-            store: &self.store,
+            ledger: &self.ledger,
             media: &self.media,
-            key: &self.key,
-            clock: self.clock.as_ref(),
         }
     }
 
     /// Enrols this device with a back office using the one-time code it issued.
     pub async fn enrol(&self, opts: &EnrolOptions) -> Result<Enrolment> {
-        engine::enrol(&self.device(), opts).await
+        sync::enrol(&self.device(), opts).await
     }
 
     /// The back office this device is enrolled with.
     pub fn enrolment(&self) -> Result<Option<Enrolment>> {
-        self.store.read(outbox::enrolment)
+        self.store().read(|v| Ok(v.enrolment()?))
     }
 
     /// Runs a sync: push the journal, pull the back office's events, upload the files.
@@ -48,38 +39,29 @@ impl Workspace {
         listener: &dyn SyncListener,
         cancel: &CancellationToken,
     ) -> Result<SyncReport> {
-        engine::sync(&self.device(), opts, listener, cancel).await
+        sync::sync(&self.device(), opts, listener, cancel).await
     }
 
     /// The back office's last checkpoint held: its log size, root and signed note.
-    pub fn held_checkpoint(&self) -> Result<Option<(u64, crate::journal::Hash, String)>> {
-        self.store.read(outbox::held_checkpoint)
+    pub fn held_checkpoint(&self) -> Result<Option<HeldCheckpoint>> {
+        self.store().read(|v| Ok(v.held_checkpoint()?))
     }
 
     /// What is still owed to the back office.
     pub fn sync_status(&self, network: Network) -> Result<SyncStatus> {
-        let now = self.clock.now().utc;
-        self.store
-            .read(|c| outbox::status(c, self.key.device_id(), now, network))
+        let now = self.ledger.now().utc;
+        let device = self.device_id();
+        self.store()
+            .read(|v| sync::status(&v, device, now, network))
     }
 
     /// Clears the wedged state of everything parked, so the next sync tries again.
     pub fn reenable_wedged(&self) -> Result<usize> {
-        self.store.write(outbox::reenable)
+        Ok(self.store().reenable_wedged()?)
     }
 
     /// The incidents recorded, oldest first.
     pub fn sync_incidents(&self) -> Result<Vec<SyncIncident>> {
-        self.store.read(|c| {
-            let mut stmt = c.prepare("SELECT at, kind, detail FROM sync_incidents ORDER BY id")?;
-            let rows = stmt.query_map([], |r| {
-                Ok(SyncIncident {
-                    at: r.get(0)?,
-                    kind: r.get(1)?,
-                    detail: r.get(2)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        self.store().read(|v| Ok(v.incidents()?))
     }
 }

@@ -4,12 +4,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rusqlite::Connection;
 
 use super::*;
-use crate::clock::FixedClock;
-use crate::identity::FileVault;
-use crate::journal::DefectKind;
-use crate::journal::Hash;
 use crate::model::bodies::InquiryRecord;
+use crate::protocol::Hash;
+use crate::protocol::journal::DefectKind;
 use crate::sample;
+use crate::store::Error as StoreError;
+use crate::store::clock::FixedClock;
+use crate::store::vault::FileVault;
 
 pub(crate) fn t(s: &str) -> DateTime<Utc> {
     s.parse().unwrap()
@@ -30,7 +31,7 @@ pub(crate) fn fixture() -> Fixture {
 }
 
 fn journal_len(ws: &Workspace) -> usize {
-    ws.store().journal().unwrap().len()
+    ws.store().read(|v| v.journal()).unwrap().len()
 }
 
 #[test]
@@ -45,17 +46,8 @@ fn opening_creates_an_identity_once_and_checks_pragmas_every_time() {
     let ws = Workspace::open(f.dir.path().join("ws"), vault, f.clock.clone()).unwrap();
     assert_eq!(ws.device_id(), id);
     assert_eq!(journal_len(&ws), 1, "no second genesis");
-    // Every connection the store opens runs with the durability pragmas.
-    for _ in 0..3 {
-        let conn =
-            crate::store::open_connection(&ws.home().join(DB_FILE), rusqlite::OpenFlags::default())
-                .unwrap();
-        crate::store::verify_pragmas(&conn).unwrap();
-    }
-    ws.store().read(crate::store::verify_pragmas).unwrap();
-    ws.store()
-        .with_writer(|c| crate::store::verify_pragmas(c))
-        .unwrap();
+    // The store's connections run with the durability pragmas.
+    ws.store().check_pragmas().unwrap();
     // A vault without the key for this workspace is refused, not silently replaced.
     let other_vault = Arc::new(FileVault::open(f.dir.path().join("other-keys")).unwrap());
     let err = Workspace::open(f.dir.path().join("ws"), other_vault, f.clock.clone()).unwrap_err();
@@ -130,7 +122,7 @@ fn finalize_refuses_missing_fields_and_writes_nothing() {
     let before = journal_len(&f.ws);
     let err = f.ws.finalize_record(r.id).unwrap_err();
     match err {
-        Error::Validation(v) => {
+        Error::Store(StoreError::Validation(v)) => {
             assert_eq!((v.field.as_str(), v.code), ("qa", ValidationCode::Required))
         }
         other => panic!("{other:?}"),
@@ -146,7 +138,7 @@ fn finalize_refuses_missing_fields_and_writes_nothing() {
             .unwrap();
     let err = f.ws.finalize_record(r.id).unwrap_err();
     assert!(
-        matches!(err, Error::Validation(ref v) if v.field == "officers" && v.code == ValidationCode::TooFew { min: 2 }),
+        matches!(err, Error::Store(StoreError::Validation(ref v)) if v.field == "officers" && v.code == ValidationCode::TooFew { min: 2 }),
         "{err:?}"
     );
 
@@ -158,7 +150,7 @@ fn finalize_refuses_missing_fields_and_writes_nothing() {
             .unwrap();
     let err = f.ws.finalize_record(r.id).unwrap_err();
     assert!(
-        matches!(err, Error::Validation(ref v) if v.field == "certificates[1]"),
+        matches!(err, Error::Store(StoreError::Validation(ref v)) if v.field == "certificates[1]"),
         "{err:?}"
     );
 
@@ -170,7 +162,7 @@ fn finalize_refuses_missing_fields_and_writes_nothing() {
         f.ws.add_record(case.id, RecordBody::InquiryRecord(body))
             .unwrap_err();
     assert!(
-        matches!(err, Error::Validation(ref v) if v.code == ValidationCode::UnknownReference),
+        matches!(err, Error::Store(StoreError::Validation(ref v)) if v.code == ValidationCode::UnknownReference),
         "{err:?}"
     );
     assert_eq!(journal_len(&f.ws), before);
@@ -190,7 +182,7 @@ fn an_expired_certificate_blocks_finalization() {
     f.clock.set(t("2028-07-01T00:00:00Z"));
     let err = f.ws.finalize_record(r.id).unwrap_err();
     assert!(
-        matches!(err, Error::Validation(ref v) if v.field == "officers[1]" && v.code == ValidationCode::CertificateNotValid),
+        matches!(err, Error::Store(StoreError::Validation(ref v)) if v.field == "officers[1]" && v.code == ValidationCode::CertificateNotValid),
         "{err:?}"
     );
     // At 23:59 local time on its last day it still is (UTC 15:59).
@@ -230,9 +222,9 @@ fn amendments_keep_every_version_and_void_keeps_the_record() {
     assert_eq!(versions[1].reason, "地点记录有误");
     assert!(matches!(
         f.ws.amend_record(r.id, RecordBody::InquiryRecord(corrected), "again"),
-        Err(Error::InvalidState {
+        Err(Error::Store(StoreError::InvalidState {
             reason: "no_change"
-        })
+        }))
     ));
     let kind_change = f.ws.amend_record(
         r.id,
@@ -248,11 +240,11 @@ fn amendments_keep_every_version_and_void_keeps_the_record() {
     assert_eq!(voided.void_reason.as_deref(), Some("重复制作"));
     assert!(matches!(
         f.ws.void_record(r.id, "again"),
-        Err(Error::InvalidState { .. })
+        Err(Error::Store(StoreError::InvalidState { .. }))
     ));
     assert!(matches!(
         f.ws.finalize_record(r.id),
-        Err(Error::InvalidState { .. })
+        Err(Error::Store(StoreError::InvalidState { .. }))
     ));
     assert_eq!(
         f.ws.records(case.id).unwrap().len(),
@@ -272,7 +264,7 @@ fn nothing_can_be_deleted_or_edited_through_sql_either() {
         )
         .unwrap();
     f.ws.store()
-        .with_writer(|c| {
+        .with_raw_connection(|c| {
             assert!(c.execute("DELETE FROM journal", []).is_err());
             assert!(c.execute("UPDATE journal SET body = x'00'", []).is_err());
             assert!(c.execute("DELETE FROM records", []).is_err());
@@ -324,12 +316,10 @@ fn projections_rebuild_from_the_journal_identically() {
             .unwrap();
     f.ws.void_record(c.id, "误建").unwrap();
 
-    let live = f.ws.store().read(Store::dump_projections).unwrap();
-    let rebuilt =
+    let (live, again) =
         f.ws.store()
-            .rebuild_into(&f.dir.path().join("rebuilt.db"))
+            .rebuild_and_compare(&f.dir.path().join("rebuilt.db"))
             .unwrap();
-    let again = Store::dump_projections(&rebuilt).unwrap();
     assert!(live.iter().map(|(_, rows)| rows.len()).sum::<usize>() > 8);
     assert_eq!(live, again);
 }
@@ -356,14 +346,14 @@ fn status_changes_follow_the_rules() {
             .unwrap_err();
     assert!(matches!(
         err,
-        Error::InvalidState {
+        Error::Store(StoreError::InvalidState {
             reason: "case_archived"
-        }
+        })
     ));
     assert!(
         matches!(
             f.ws.create_case(sample::case_draft("C-6")),
-            Err(Error::Validation(_))
+            Err(Error::Store(StoreError::Validation(_)))
         ),
         "case_no unique"
     );
@@ -386,15 +376,15 @@ fn ids_resolve_by_unique_prefix() {
     assert_eq!(f.ws.resolve_case(&full[..common + 1]).unwrap(), a.id);
     assert!(matches!(
         f.ws.resolve_case(&full[..common]),
-        Err(Error::Ambiguous { count: 2, .. })
+        Err(Error::Store(StoreError::Ambiguous { count: 2, .. }))
     ));
     assert!(matches!(
         f.ws.resolve_case("zz"),
-        Err(Error::NotFound { .. })
+        Err(Error::Store(StoreError::NotFound { .. }))
     ));
     assert!(matches!(
         f.ws.resolve_case("'; drop table cases; --"),
-        Err(Error::NotFound { .. })
+        Err(Error::Store(StoreError::NotFound { .. }))
     ));
 }
 

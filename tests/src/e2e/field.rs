@@ -9,20 +9,19 @@ use std::sync::Arc;
 use chrono::{TimeDelta, Utc};
 
 use casetrail_core::Workspace;
-use casetrail_core::clock::SystemClock;
-use casetrail_core::events::Event;
-use casetrail_core::identity::FileVault;
 use casetrail_core::media::{Stroke, StrokePoint, Strokes};
 use casetrail_core::model::bodies::*;
 use casetrail_core::model::{
     CaseId, Crs, EvidenceId, EvidenceKind, LocationReading, PartyId, Person, PersonRelation,
     Record, RecordBody, RecordId, RecordedActivity, RefusalReason, SignerRole, SlotOutcome,
 };
+use casetrail_core::protocol::events::v1::Event;
 use casetrail_core::rules::deadlines::DeadlineKind;
 use casetrail_core::sample;
-use casetrail_core::workspace::{
-    CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput,
-};
+use casetrail_core::store::Error as StoreError;
+use casetrail_core::store::clock::SystemClock;
+use casetrail_core::store::vault::FileVault;
+use casetrail_core::{CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput};
 
 fn workspace(dir: &Path) -> Workspace {
     let vault = Arc::new(FileVault::open(dir.join("keys")).unwrap());
@@ -87,7 +86,7 @@ fn codes(ws: &Workspace, case: CaseId) -> Vec<(String, String)> {
 
 fn journal_kinds(ws: &Workspace) -> Vec<String> {
     ws.store()
-        .journal()
+        .read(|v| v.journal())
         .unwrap()
         .iter()
         .map(|e| e.parsed_header().unwrap().kind)
@@ -192,11 +191,11 @@ fn the_party_refuses_to_sign_the_onsite_record_then_changes_its_mind() {
     }
     assert!(matches!(
         ws.refuse_slot(partisan).unwrap_err(),
-        casetrail_core::Error::Validation(ref v) if v.field == "witness.person.relation"
+        casetrail_core::Error::Store(StoreError::Validation(ref v)) if v.field == "witness.person.relation"
     ));
     let events = ws.verify_journal().unwrap().events;
     let mut stale = req.clone();
-    stale.content_hash = casetrail_core::journal::Hash::digest(b"another version");
+    stale.content_hash = casetrail_core::protocol::Hash::digest(b"another version");
     assert_eq!(ws.refuse_slot(stale).unwrap_err().code(), "validation");
     assert_eq!(ws.verify_journal().unwrap().events, events);
 
@@ -465,7 +464,7 @@ fn every_method_of_service() {
     leave.refused_at = Some(now);
     let err = ws.serve_document(leave.clone()).unwrap_err();
     assert!(
-        matches!(err, casetrail_core::Error::Validation(ref v) if v.field == "witnesses"),
+        matches!(err, casetrail_core::Error::Store(StoreError::Validation(ref v)) if v.field == "witnesses"),
         "{err:?}"
     );
     leave.witnesses = vec![Person {
@@ -475,7 +474,7 @@ fn every_method_of_service() {
     }];
     let err = ws.serve_document(leave.clone()).unwrap_err();
     assert!(
-        matches!(err, casetrail_core::Error::Validation(ref v) if v.field == "av_evidence"),
+        matches!(err, casetrail_core::Error::Store(StoreError::Validation(ref v)) if v.field == "av_evidence"),
         "{err:?}"
     );
     assert_eq!(
@@ -689,7 +688,9 @@ fn obstruction_needs_audio_video() {
         .add_record(case, RecordBody::NonCooperationRecord(body))
         .unwrap();
     let err = ws.finalize_record(r.id).unwrap_err();
-    assert!(matches!(err, casetrail_core::Error::Validation(ref v) if v.field == "av_evidence"));
+    assert!(
+        matches!(err, casetrail_core::Error::Store(StoreError::Validation(ref v)) if v.field == "av_evidence")
+    );
     capture(
         &ws,
         case,
@@ -704,7 +705,7 @@ fn obstruction_needs_audio_video() {
             .iter()
             .any(|(c, s)| c == "av_required" && *s == r.id.to_string())
     );
-    let events = ws.store().journal().unwrap();
+    let events = ws.store().read(|v| v.journal()).unwrap();
     let last = events.last().unwrap();
     let header = last.parsed_header().unwrap();
     assert!(matches!(

@@ -11,14 +11,14 @@ use image::GenericImageView;
 use sha2::{Digest, Sha256};
 
 use casetrail_core::Workspace;
-use casetrail_core::clock::SystemClock;
-use casetrail_core::events::WatermarkOutcome;
-use casetrail_core::identity::FileVault;
 use casetrail_core::model::{
     CaseId, Crs, EvidenceKind, LocationReading, RecordBody, RecordId, RecordedActivity,
 };
+use casetrail_core::protocol::events::v1::WatermarkOutcome;
 use casetrail_core::sample;
-use casetrail_core::workspace::{CaptureRequest, Captured};
+use casetrail_core::store::clock::SystemClock;
+use casetrail_core::store::vault::FileVault;
+use casetrail_core::{CaptureRequest, Captured};
 
 use crate::support::{bad_photos, peak_rss, photos, spawn_self};
 
@@ -336,7 +336,7 @@ fn hostile_files_get_a_specific_error_keep_the_original_and_leave_nothing_half_m
     let mut heic = vec![0, 0, 0, 0x18];
     heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
     heic.extend(std::iter::repeat_n(7u8, 2000));
-    cases.push(("heic".into(), heic, Some("unsupported_format")));
+    cases.push(("heic".into(), heic, Some("unsupported")));
 
     for (name, bytes, expect) in cases {
         let derivatives_before = files_in(&media.join("derivatives"));
@@ -357,7 +357,7 @@ fn hostile_files_get_a_specific_error_keep_the_original_and_leave_nothing_half_m
         match (expect, &got.watermark) {
             (None, WatermarkOutcome::Made { .. }) => {}
             (Some(code), WatermarkOutcome::Failed { error }) => {
-                assert!(code.is_empty() || error.code() == code, "{name}: {error:?}");
+                assert!(code.is_empty() || error.code == code, "{name}: {error:?}");
                 assert!(got.derivative_path.is_none() && got.item.derivative.is_none());
                 assert_eq!(
                     files_in(&media.join("derivatives")),

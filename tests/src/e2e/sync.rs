@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
+use casetrail_core::SyncError;
 use casetrail_core::Workspace;
-use casetrail_core::journal::Hash;
 use casetrail_core::model::bodies::ApprovalResult;
 use casetrail_core::model::{BackofficeDecision, DecisionSubject, DeviceId, EvidenceKind};
-use casetrail_core::sync::checkpoint::Checkpoint;
-use casetrail_core::sync::wire::{self, PushRequest, PushResponse, WireEvent};
-use casetrail_core::sync::{EnrolOptions, Network, SyncError};
+use casetrail_core::protocol::Hash;
+use casetrail_core::protocol::checkpoint::Checkpoint;
+use casetrail_core::protocol::wire::{self, PushRequest, PushResponse, WireEvent};
+use casetrail_core::sync::{EnrolOptions, Network};
 use casetrail_core::{Error, sync::SyncOptions};
 use casetrail_server::{Appended, SqliteStorage, Storage};
 use parking_lot::Mutex;
@@ -35,7 +36,7 @@ fn photo() -> Vec<u8> {
 /// What the device has stored as sync state: receipts, checkpoints, back-office events.
 fn sync_state(ws: &Workspace) -> (i64, i64, i64) {
     ws.store()
-        .read(|c| {
+        .inspect(|c| {
             Ok((
                 c.query_row("SELECT count(*) FROM sync_receipts", [], |r| r.get(0))?,
                 c.query_row("SELECT count(*) FROM sync_checkpoints", [], |r| r.get(0))?,
@@ -51,9 +52,8 @@ fn sync_state(ws: &Workspace) -> (i64, i64, i64) {
 
 fn server_events(server: &SqliteStorage, device: DeviceId) -> usize {
     server
-        .workspace()
         .store()
-        .journal()
+        .read(|v| v.journal())
         .expect("journal")
         .iter()
         .filter(|e| e.device_id == device)
@@ -82,15 +82,15 @@ fn delivers_everything_once_with_verified_receipts() {
 
     // The checkpoint the device holds verifies against the back office's key.
     let enrolment = ws.enrolment().expect("enrolment").expect("enrolled");
-    let (size, root, note) = ws.held_checkpoint().expect("checkpoint").expect("held");
+    let held = ws.held_checkpoint().expect("checkpoint").expect("held");
     let cp = Checkpoint::verify(
-        &note,
+        &held.note,
         &enrolment.log_origin,
         &enrolment.server_key_name,
         &enrolment.server_key().expect("key"),
     )
     .expect("checkpoint verifies");
-    assert_eq!((cp.size, cp.root), (size, root));
+    assert_eq!((cp.size, cp.root), (held.size, held.root));
 
     // The back office sees the case, with the phone's own completeness rules and all files.
     let cases = server.storage.cases(chrono::Utc::now()).expect("cases");
@@ -207,7 +207,7 @@ fn identical_resends_get_the_original_receipt_and_forgeries_are_refused() {
     let token = raw_token(&rt, &server.url, &ws);
     let events: Vec<WireEvent> = ws
         .store()
-        .journal()
+        .read(|v| v.journal())
         .expect("journal")
         .iter()
         .map(WireEvent::from_stored)
@@ -233,14 +233,13 @@ fn identical_resends_get_the_original_receipt_and_forgeries_are_refused() {
 
     let before = server
         .storage
-        .workspace()
         .store()
-        .journal()
+        .read(|v| v.journal())
         .expect("j")
         .len();
-    let next = ws.store().journal().expect("journal").len();
+    let next = ws.store().read(|v| v.journal()).expect("journal").len();
     case_with_records(&ws, "望统检〔2026〕3号", 2);
-    let fresh: Vec<_> = ws.store().journal().expect("journal")[next..]
+    let fresh: Vec<_> = ws.store().read(|v| v.journal()).expect("journal")[next..]
         .iter()
         .map(WireEvent::from_stored)
         .collect();
@@ -269,7 +268,7 @@ fn identical_resends_get_the_original_receipt_and_forgeries_are_refused() {
     let other = device(&dir.path().join("other"));
     let theirs: Vec<_> = other
         .store()
-        .journal()
+        .read(|v| v.journal())
         .expect("journal")
         .iter()
         .map(WireEvent::from_stored)
@@ -284,14 +283,13 @@ fn identical_resends_get_the_original_receipt_and_forgeries_are_refused() {
     assert_eq!(
         server
             .storage
-            .workspace()
             .store()
-            .journal()
+            .read(|v| v.journal())
             .expect("j")
             .len(),
         before
     );
-    let report = server.storage.workspace().verify_journal().expect("verify");
+    let report = server.storage.verify_journal().expect("verify");
     assert!(report.is_sound(), "{:?}", report.defects);
     // The genuine batch still goes through.
     assert_eq!(raw_push(&rt, &server.url, &token, fresh).0, 200);
@@ -441,12 +439,14 @@ fn backoffice_decisions_reach_the_phone_and_count_in_its_rules() {
 
     // A phone cannot sign a back-office decision for itself.
     let forged = ws.store().append(ws.signing_key(), ws.clock().now(), |_| {
-        Ok(casetrail_core::events::Event::BackofficeDecided(
-            casetrail_core::events::BackofficeDecided {
-                case_id: case,
-                decision: file.backoffice[0].clone(),
-            },
-        ))
+        Ok::<_, casetrail_core::Error>(
+            casetrail_core::protocol::events::v1::Event::BackofficeDecided(
+                casetrail_core::protocol::events::v1::BackofficeDecided {
+                    case_id: case,
+                    decision: (&file.backoffice[0]).into(),
+                },
+            ),
+        )
     });
     assert!(forged.is_err());
 }
@@ -558,7 +558,7 @@ impl Storage for Hostile {
             *first = Some(resp.checkpoint.clone());
             return Ok(resp);
         }
-        let key = self.inner.workspace().signing_key();
+        let key = self.inner.signing_key();
         let cp = Checkpoint::verify(
             &resp.checkpoint,
             self.inner.origin(),
@@ -587,7 +587,7 @@ impl Storage for Hostile {
                 }
             }
             "unknown_key" => {
-                let stranger = casetrail_core::identity::DeviceKey::from_seed([9; 32]);
+                let stranger = casetrail_core::protocol::DeviceKey::from_seed([9; 32]);
                 resp.checkpoint = cp.sign(casetrail_server::KEY_NAME, &stranger);
             }
             "no_receipts" => resp.receipts.clear(),
@@ -845,9 +845,8 @@ fn two_copies_of_a_phone_syncing_at_once_deliver_each_event_once() {
     );
     let held = server
         .storage
-        .workspace()
         .store()
-        .journal()
+        .read(|v| v.journal())
         .expect("journal");
     let mut seqs: Vec<u64> = held
         .iter()
@@ -871,7 +870,7 @@ fn tls_with_the_pinned_ca_only() {
     let storage = Arc::new(
         SqliteStorage::open_for_serving(
             &dir.path().join("bo"),
-            Arc::new(casetrail_core::clock::SystemClock::new()),
+            Arc::new(casetrail_core::store::clock::SystemClock::new()),
         )
         .expect("storage"),
     );
@@ -1072,9 +1071,11 @@ fn an_upload_moved_into_place_but_not_recorded_is_finished_on_restart() {
     }
     assert!(crate::backoffice::blob_path(&data, &sha).exists());
 
-    let storage =
-        SqliteStorage::open_for_serving(&data, Arc::new(casetrail_core::clock::SystemClock::new()))
-            .expect("restart");
+    let storage = SqliteStorage::open_for_serving(
+        &data,
+        Arc::new(casetrail_core::store::clock::SystemClock::new()),
+    )
+    .expect("restart");
     let status = storage.media_status(&sha).expect("status").expect("known");
     assert_eq!(status.offset, status.size, "{status:?}");
     assert!(status.receipt.is_some(), "{status:?}");

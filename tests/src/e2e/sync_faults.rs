@@ -81,9 +81,8 @@ fn converges_after_cuts_resets_stalls_and_slow_answers() {
     // One upload resource per file, never a restart from zero into a second one.
     let uploads: i64 = server
         .storage
-        .workspace()
         .store()
-        .read(|c| Ok(c.query_row("SELECT count(*) FROM srv_uploads", [], |r| r.get(0))?))
+        .inspect(|c| c.query_row("SELECT count(*) FROM srv_uploads", [], |r| r.get(0)))
         .expect("uploads");
     assert_eq!(uploads, 3);
     let stats = proxy.stats();
@@ -104,7 +103,7 @@ fn server_child() {
     let storage = std::sync::Arc::new(
         SqliteStorage::open_for_serving(
             Path::new(dir),
-            std::sync::Arc::new(casetrail_core::clock::SystemClock::new()),
+            std::sync::Arc::new(casetrail_core::store::clock::SystemClock::new()),
         )
         .expect("open"),
     );
@@ -150,7 +149,7 @@ fn free_port() -> u16 {
 
 /// Checks the upload bookkeeping of a killed server against its files: no offset beyond the
 /// bytes on disk, those bytes equal the source's, and no receipt for a file not whole.
-fn check_uploads_after_kill(dir: &Path, sources: &[(casetrail_core::journal::Hash, Vec<u8>)]) {
+fn check_uploads_after_kill(dir: &Path, sources: &[(casetrail_core::protocol::Hash, Vec<u8>)]) {
     let conn = rusqlite::Connection::open_with_flags(
         dir.join("casetrail.db"),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -226,7 +225,7 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
         let mut first = spawn_server(&data, port);
         let storage = SqliteStorage::open(
             &data,
-            std::sync::Arc::new(casetrail_core::clock::SystemClock::new()),
+            std::sync::Arc::new(casetrail_core::store::clock::SystemClock::new()),
         )
         .expect("admin");
         let code = casetrail_server::Storage::issue_enrol_code(&storage, "LN210404-0012", 1)
@@ -289,7 +288,7 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
     check_uploads_after_kill(&data, &sources);
     let storage = SqliteStorage::open(
         &data,
-        std::sync::Arc::new(casetrail_core::clock::SystemClock::new()),
+        std::sync::Arc::new(casetrail_core::store::clock::SystemClock::new()),
     )
     .expect("reopen");
     assert_converged(&storage, &ws);
@@ -385,7 +384,7 @@ fn client_killed_during_sync_loses_and_duplicates_nothing() {
     }
     assert!(done, "did not drain after the kills");
     assert_converged(&server.storage, &ws);
-    let events = ws.store().journal().expect("journal").len();
+    let events = ws.store().read(|v| v.journal()).expect("journal").len();
     eprintln!("client_kill: {n} kills, {events} events and all files delivered exactly once");
     assert!(
         events > n as usize,

@@ -1,0 +1,335 @@
+//! Verification of a journal: every defect, with its sequence number and kind.
+//!
+//! The verifier walks events in *storage order* (the order they were appended), because an
+//! attacker who swaps two rows leaves each one individually valid: only their order betrays
+//! them. It checks, per event, the canonical header, the index columns, the algorithm, the key,
+//! the body hash and the signature; then, per device chain, duplicates, gaps, order and the
+//! `prev` links. It never stops at the first problem, and it does not let one bad event hide
+//! or multiply others: a link is only judged between two events whose signatures hold.
+//!
+//! Every signature is checked on its own with `verify_strict` (the cofactorless equation,
+//! rejecting small-order keys and `R`, and non-canonical `S`), the rule `docs/format.md` states
+//! and libsodium applies. Batch verification would be faster but is cofactored: it can accept a
+//! crafted signature that strict verification refuses, and then this verifier, the importer and
+//! a third party's would disagree about the same journal. Keys are checked for weakness (small
+//! order) when they are trusted.
+//!
+//! What it cannot see alone: events removed from the *end* of a chain. The server's signed
+//! receipts cover that once the events have been synced.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::Serialize;
+
+use super::{ALG_ED25519, EventHeader, StoredEvent, event_hash};
+use crate::{DeviceId, Hash};
+
+/// The keys a verifier trusts, one per device chain.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedKeys {
+    keys: HashMap<DeviceId, VerifyingKey>,
+}
+
+impl TrustedKeys {
+    /// No trusted keys.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Trusts `key` for `device`'s chain. Weak (small-order) keys are refused.
+    pub fn insert(&mut self, device: DeviceId, key: VerifyingKey) -> Result<(), WeakKey> {
+        if key.is_weak() {
+            return Err(WeakKey);
+        }
+        self.keys.insert(device, key);
+        Ok(())
+    }
+
+    /// The key trusted for `device`.
+    pub fn get(&self, device: &DeviceId) -> Option<&VerifyingKey> {
+        self.keys.get(device)
+    }
+}
+
+/// A key of small order: anyone can sign for it, so it is never trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("weak ed25519 public key")]
+pub struct WeakKey;
+
+/// What is wrong with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefectKind {
+    /// The header bytes are not a header.
+    MalformedHeader,
+    /// The header parses but is not in canonical form (it was rewritten).
+    NonCanonicalHeader,
+    /// A header format version this verifier does not know.
+    UnsupportedVersion,
+    /// The indexed device, seq or hash columns disagree with the signed header.
+    IndexMismatch,
+    /// A signature algorithm outside the allow-list.
+    UnsupportedAlgorithm,
+    /// The device's key is not trusted here.
+    UnknownKey,
+    /// The signature does not verify (header or signature altered, or a foreign event).
+    BadSignature,
+    /// The body does not match the body hash in the signed header.
+    AlteredBody,
+    /// `prev` does not match the hash of the preceding event.
+    BrokenLink,
+    /// A sequence number is missing.
+    Gap,
+    /// An event is stored after one with a higher sequence number.
+    Reorder,
+    /// A sequence number occurs more than once.
+    DuplicateSeq,
+}
+
+impl DefectKind {
+    /// Stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefectKind::MalformedHeader => "malformed_header",
+            DefectKind::NonCanonicalHeader => "non_canonical_header",
+            DefectKind::UnsupportedVersion => "unsupported_version",
+            DefectKind::IndexMismatch => "index_mismatch",
+            DefectKind::UnsupportedAlgorithm => "unsupported_algorithm",
+            DefectKind::UnknownKey => "unknown_key",
+            DefectKind::BadSignature => "bad_signature",
+            DefectKind::AlteredBody => "altered_body",
+            DefectKind::BrokenLink => "broken_link",
+            DefectKind::Gap => "gap",
+            DefectKind::Reorder => "reorder",
+            DefectKind::DuplicateSeq => "duplicate_seq",
+        }
+    }
+}
+
+/// One defect found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Defect {
+    /// Storage position of the event (`None` for a gap: there is no event).
+    pub pos: Option<i64>,
+    /// The device chain.
+    pub device: DeviceId,
+    /// The sequence number concerned (the stored row's, which an altered header cannot move).
+    pub seq: u64,
+    /// What is wrong.
+    pub kind: DefectKind,
+}
+
+/// Per-chain summary of a verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainSummary {
+    /// The device.
+    pub device: DeviceId,
+    /// Events stored for it.
+    pub events: u64,
+    /// Highest sequence number seen.
+    pub last_seq: u64,
+    /// Hash of the event with the highest seq.
+    pub head: Hash,
+}
+
+/// The result of `verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct VerifyReport {
+    /// Events examined.
+    pub events: u64,
+    /// One entry per device chain.
+    pub chains: Vec<ChainSummary>,
+    /// Every defect found, in storage order (gaps where they would have been).
+    pub defects: Vec<Defect>,
+}
+
+impl VerifyReport {
+    /// Whether the journal is sound.
+    pub fn is_sound(&self) -> bool {
+        self.defects.is_empty()
+    }
+}
+
+/// What phase 1 learned about one stored event.
+struct Seen {
+    pos: i64,
+    seq: u64,
+    /// Hash and prev from a header that parsed; `None` when it did not.
+    link: Option<(Hash, Hash)>,
+    /// Whether this event can be trusted for link checks (header ok, key known, signature ok).
+    trusted: bool,
+}
+
+/// Verifies events given in storage order against `keys`.
+pub fn verify<'a>(
+    events: impl IntoIterator<Item = &'a StoredEvent>,
+    keys: &TrustedKeys,
+) -> VerifyReport {
+    let mut report = VerifyReport::default();
+    let mut defects: Vec<Defect> = Vec::new();
+    let mut chains: BTreeMap<DeviceId, Vec<Seen>> = BTreeMap::new();
+
+    for e in events {
+        report.events += 1;
+        let mut defect = |kind| {
+            defects.push(Defect {
+                pos: Some(e.pos),
+                device: e.device_id,
+                seq: e.seq,
+                kind,
+            })
+        };
+        let header = match EventHeader::parse_canonical(&e.header) {
+            Ok(h) => h,
+            Err(err) => {
+                defect(err.defect());
+                chains.entry(e.device_id).or_default().push(Seen {
+                    pos: e.pos,
+                    seq: e.seq,
+                    link: None,
+                    trusted: false,
+                });
+                continue;
+            }
+        };
+        let hash = event_hash(&e.header);
+        let mut trusted = true;
+        if header.device != e.device_id || header.seq != e.seq || hash != e.event_hash {
+            defect(DefectKind::IndexMismatch);
+            trusted = false;
+        }
+        if Hash::digest(&e.body) != header.body_hash {
+            defect(DefectKind::AlteredBody);
+        }
+        // Chains are grouped by the stored device column, so an altered header cannot move its
+        // event out of the chain it sits in (the mismatch itself is reported above).
+        let chain = chains.entry(e.device_id).or_default();
+        let index = chain.len();
+        chain.push(Seen {
+            pos: e.pos,
+            seq: e.seq,
+            link: Some((hash, header.prev)),
+            trusted,
+        });
+        if e.sig_alg != ALG_ED25519 {
+            defect(DefectKind::UnsupportedAlgorithm);
+            chain[index].trusted = false;
+            continue;
+        }
+        let Some(key) = keys.get(&header.device) else {
+            defect(DefectKind::UnknownKey);
+            chain[index].trusted = false;
+            continue;
+        };
+        let sound = Signature::from_slice(&e.signature)
+            .is_ok_and(|sig| key.verify_strict(hash.as_bytes(), &sig).is_ok());
+        if !sound {
+            defect(DefectKind::BadSignature);
+            chain[index].trusted = false;
+        }
+    }
+
+    for (device, chain) in &chains {
+        check_chain(*device, chain, &mut defects);
+        let last = chain
+            .iter()
+            .filter(|s| s.link.is_some())
+            .max_by_key(|s| s.seq);
+        report.chains.push(ChainSummary {
+            device: *device,
+            events: chain.len() as u64,
+            last_seq: chain.iter().map(|s| s.seq).max().unwrap_or(0),
+            head: last.and_then(|s| s.link).map_or(Hash::ZERO, |l| l.0),
+        });
+    }
+    defects.sort_by_key(|d| (d.pos.unwrap_or(i64::MAX), d.seq, d.kind));
+    defects.dedup();
+    report.defects = defects;
+    report
+}
+
+/// Order, duplicates, gaps and links of one device's chain.
+fn check_chain(device: DeviceId, chain: &[Seen], defects: &mut Vec<Defect>) {
+    let mut by_seq: BTreeMap<u64, &Seen> = BTreeMap::new();
+    let mut highest = 0u64;
+    for seen in chain {
+        let defect = |kind| Defect {
+            pos: Some(seen.pos),
+            device,
+            seq: seen.seq,
+            kind,
+        };
+        if let Some(first) = by_seq.get(&seen.seq) {
+            defects.push(defect(DefectKind::DuplicateSeq));
+            // Keep the trustworthy copy for link checks.
+            if !first.trusted && seen.trusted {
+                by_seq.insert(seen.seq, seen);
+            }
+            continue;
+        }
+        if seen.seq < highest {
+            defects.push(defect(DefectKind::Reorder));
+        }
+        highest = highest.max(seen.seq);
+        by_seq.insert(seen.seq, seen);
+    }
+    let mut expected = 1u64;
+    for (&seq, seen) in &by_seq {
+        // seq 0 is never written; treat it as a gap-free oddity caught by the link check.
+        for missing in expected..seq {
+            defects.push(Defect {
+                pos: None,
+                device,
+                seq: missing,
+                kind: DefectKind::Gap,
+            });
+        }
+        expected = seq.saturating_add(1);
+        let Some((_, prev)) = seen.link else { continue };
+        if !seen.trusted {
+            continue;
+        }
+        let expected_prev = if seq <= 1 {
+            Some(Hash::ZERO)
+        } else {
+            by_seq
+                .get(&(seq - 1))
+                .filter(|p| p.trusted)
+                .and_then(|p| p.link)
+                .map(|l| l.0)
+        };
+        if let Some(expected_prev) = expected_prev {
+            if prev != expected_prev {
+                defects.push(Defect {
+                    pos: Some(seen.pos),
+                    device,
+                    seq,
+                    kind: DefectKind::BrokenLink,
+                });
+            }
+        }
+    }
+}
+
+/// Checks one event on its own, strictly, against the key of its chain: canonical header, index
+/// fields, allowed algorithm, signature (`verify_strict`), body hash. The first defect found is
+/// returned. Importers use it on events offered one chain at a time; `verify` reports every
+/// defect of a whole journal instead.
+pub fn check_event(e: &StoredEvent, key: &VerifyingKey) -> Result<EventHeader, DefectKind> {
+    let header = EventHeader::parse_canonical(&e.header).map_err(|err| err.defect())?;
+    if header.device != e.device_id || header.seq != e.seq || event_hash(&e.header) != e.event_hash
+    {
+        return Err(DefectKind::IndexMismatch);
+    }
+    if e.sig_alg != ALG_ED25519 {
+        return Err(DefectKind::UnsupportedAlgorithm);
+    }
+    let signature = Signature::from_slice(&e.signature).map_err(|_| DefectKind::BadSignature)?;
+    key.verify_strict(e.event_hash.as_bytes(), &signature)
+        .map_err(|_| DefectKind::BadSignature)?;
+    if Hash::digest(&e.body) != header.body_hash {
+        return Err(DefectKind::AlteredBody);
+    }
+    Ok(header)
+}

@@ -1,0 +1,648 @@
+//! The completeness report: what the regulation still requires of a case, right now, each
+//! finding with a stable code, a severity, what it concerns, what would satisfy it and the
+//! article it comes from.
+//!
+//! Blocking findings keep a case from being closed or archived, unless a leader-approved override
+//! with a reason covers them (recorded in the journal, visible forever). Warnings advise.
+//!
+//! Record-level rules come from the requirement table (`requirements`); case-level rules follow
+//! the stage checklist of domain.md §7 and are only applied once the case has reached the stage
+//! they belong to, so an inspection in progress is not asked for a penalty decision.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::cite::{Cite, Source::*, law, measures};
+use super::requirements::{AvRule, requirement};
+use super::service::{served_on, services_of};
+use super::{check_officers, is_filled, service_method_fields};
+use casetrail_i18n::{Lang, arg, tr_args};
+use casetrail_model::bodies::{ApprovalResult, ServiceMethod};
+use casetrail_model::{
+    CaseFile, CaseStatus, DecisionSubject, EvidenceId, EvidenceKind, FindingKey, Procedure, Record,
+    RecordBody, RecordId, RecordKind, RecordStatus, SlotId, SlotOutcome,
+};
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Keeps the case from being closed or archived.
+    Blocking,
+    /// Advice; does not block.
+    Warning,
+}
+
+/// What a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Subject {
+    /// The case as a whole.
+    Case,
+    /// A record.
+    Record {
+        /// Record id.
+        record: RecordId,
+        /// Its kind.
+        kind: RecordKind,
+    },
+    /// A signature slot of a record.
+    Slot {
+        /// Record id.
+        record: RecordId,
+        /// Its kind.
+        kind: RecordKind,
+        /// Slot id.
+        slot: SlotId,
+    },
+    /// An evidence item.
+    Evidence {
+        /// Evidence id.
+        evidence: EvidenceId,
+    },
+}
+
+impl Subject {
+    fn id(&self) -> String {
+        match self {
+            Subject::Case => "case".into(),
+            Subject::Record { record, .. } => record.to_string(),
+            Subject::Slot { slot, .. } => slot.to_string(),
+            Subject::Evidence { evidence } => evidence.to_string(),
+        }
+    }
+
+    fn kind(&self) -> Option<RecordKind> {
+        match self {
+            Subject::Record { kind, .. } | Subject::Slot { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+/// One thing the regulation still requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable code, e.g. `av_required`.
+    pub code: &'static str,
+    /// Blocking or warning.
+    pub severity: Severity,
+    /// What it concerns.
+    pub subject: Subject,
+    /// A detail code (field name, signer role, record kind) that the text names.
+    pub detail: Option<String>,
+    /// The person concerned, by name, when there is one (display only).
+    pub name: Option<String>,
+    /// The articles it comes from.
+    pub cite: Vec<Cite>,
+    /// Whether a leader-approved override covers it.
+    pub overridden: bool,
+}
+
+impl Finding {
+    fn new(code: &'static str, severity: Severity, subject: Subject, cite: &[Cite]) -> Self {
+        Self {
+            code,
+            severity,
+            subject,
+            detail: None,
+            name: None,
+            cite: cite.to_vec(),
+            overridden: false,
+        }
+    }
+
+    fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+
+    /// The key overrides refer to.
+    pub fn key(&self) -> FindingKey {
+        FindingKey {
+            code: self.code.to_owned(),
+            subject: self.subject.id(),
+        }
+    }
+
+    /// Whether it keeps the case from closing (blocking and not overridden).
+    pub fn blocks(&self) -> bool {
+        self.severity == Severity::Blocking && !self.overridden
+    }
+
+    fn args(&self, lang: Lang) -> Vec<(&'static str, casetrail_i18n::FluentValue<'static>)> {
+        let kind = self
+            .subject
+            .kind()
+            .map(|k| casetrail_i18n::tr(lang, &format!("kind-{}", k.as_str())))
+            .unwrap_or_default();
+        let detail = self.detail.clone().unwrap_or_default();
+        let detail_text = detail_label(lang, self.code, &detail);
+        vec![
+            ("kind", arg(kind)),
+            ("detail", arg(detail_text)),
+            ("name", arg(self.name.clone().unwrap_or_default())),
+        ]
+    }
+
+    /// What is missing, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        tr_args(lang, &format!("finding-{}", self.code), &self.args(lang))
+    }
+
+    /// What would satisfy it, in `lang`.
+    pub fn remedy(&self, lang: Lang) -> String {
+        tr_args(
+            lang,
+            &format!("finding-{}-fix", self.code),
+            &self.args(lang),
+        )
+    }
+
+    /// The finding as JSON for readers in `lang`: codes for machines, words for people (the
+    /// phone's `case check --json` and the back office's case view use the same shape).
+    pub fn to_json(&self, lang: Lang) -> serde_json::Value {
+        let key = self.key();
+        serde_json::json!({
+            "code": self.code,
+            "severity": self.severity,
+            "subject": serde_json::to_value(self.subject).unwrap_or(serde_json::Value::Null),
+            "key": format!("{}@{}", key.code, key.subject),
+            "detail": self.detail,
+            "message": self.message(lang),
+            "remedy": self.remedy(lang),
+            "cite": self.cite.iter().map(|c| c.render(lang)).collect::<Vec<_>>(),
+            "overridden": self.overridden,
+            "blocks": self.blocks(),
+        })
+    }
+
+    /// The citations, joined, in `lang`.
+    pub fn citations(&self, lang: Lang) -> String {
+        let sep = if lang == Lang::Zh { "；" } else { "; " };
+        self.cite
+            .iter()
+            .map(|c| c.render(lang))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+}
+
+fn detail_label(lang: Lang, code: &str, detail: &str) -> String {
+    if detail.is_empty() {
+        return String::new();
+    }
+    let id = match code {
+        "signature_pending" => format!("role-{detail}"),
+        "document_not_served" | "decision_missing" => format!("kind-{detail}"),
+        _ => return casetrail_i18n::field_label(lang, detail),
+    };
+    casetrail_i18n::tr(lang, &id)
+}
+
+/// Every finding code with its severity, for the catalogue consistency test and documentation.
+pub const CODES: &[&str] = &[
+    "record_draft",
+    "record_missing_field",
+    "record_officers",
+    "signature_pending",
+    "refusal_incomplete",
+    "av_required",
+    "av_required_or_reason",
+    "service_method_fields",
+    "service_av_required",
+    "service_screenshots_required",
+    "document_not_served",
+    "inspection_notice_missing",
+    "inspection_notice_not_in_advance",
+    "initiation_approval_missing",
+    "legal_review_missing",
+    "emergency_approval_missing",
+    "rights_notice_missing",
+    "final_report_missing",
+    "prior_notice_missing",
+    "hearing_record_missing",
+    "collective_discussion_missing",
+    "leader_approval_missing",
+    "decision_missing",
+    "execution_record_missing",
+    "compliance_check_missing",
+    "publication_missing",
+    "closure_report_missing",
+];
+
+/// The completeness report of a case file at `now` (some findings depend on whether a date has
+/// passed).
+pub fn completeness(file: &CaseFile, now: DateTime<Utc>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for record in file.live_records() {
+        record_findings(file, record, &mut out);
+    }
+    case_findings(file, now, &mut out);
+    for f in &mut out {
+        f.overridden = file.is_overridden(&f.key());
+    }
+    out.sort_by_key(|f| f.severity);
+    out
+}
+
+fn record_subject(r: &Record) -> Subject {
+    Subject::Record {
+        record: r.id,
+        kind: r.kind,
+    }
+}
+
+fn is_av(file: &CaseFile, id: EvidenceId) -> bool {
+    file.evidence_item(id)
+        .is_some_and(|e| e.kind.counts_as_av_record())
+}
+
+fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
+    use Severity::*;
+    let req = requirement(r.kind);
+    let subject = record_subject(r);
+    let value = r.body.to_value().unwrap_or(serde_json::Value::Null);
+    if r.status == RecordStatus::Draft {
+        out.push(Finding::new("record_draft", Blocking, subject, req.cite));
+    }
+    let mut fields: Vec<&str> = req.fields.to_vec();
+    if file.case.info.is_major {
+        fields.extend_from_slice(req.fields_if_major);
+    }
+    for field in fields {
+        if !is_filled(&value, field) {
+            out.push(
+                Finding::new("record_missing_field", Blocking, subject, req.cite).detail(field),
+            );
+        }
+    }
+    let at = r.finalized_at.unwrap_or(r.created_at);
+    if let Err(e) = check_officers(&file.case, &r.body, req, at) {
+        out.push(
+            Finding::new(
+                "record_officers",
+                Blocking,
+                subject,
+                &[measures(9), law(StatisticsLaw, 38), law(PenaltyLaw, 42)],
+            )
+            .detail(e.field),
+        );
+    }
+    // Signatures: each required slot of the finalized version needs an outcome (Art. 9, 11).
+    for slot in &r.slots {
+        let slot_subject = Subject::Slot {
+            record: r.id,
+            kind: r.kind,
+            slot: slot.id,
+        };
+        match slot.outcome() {
+            None if slot.spec.required => {
+                let role = slot.spec.role.map(|r| r.as_str()).unwrap_or_default();
+                let mut f = Finding::new(
+                    "signature_pending",
+                    Blocking,
+                    slot_subject,
+                    &[measures(9), measures(11)],
+                )
+                .detail(role);
+                f.name = Some(slot.spec.signer_name.clone()).filter(|n| !n.is_empty());
+                out.push(f);
+            }
+            Some(SlotOutcome::Refused(refusal)) => {
+                let has_av = refusal.av_evidence.iter().any(|id| is_av(file, *id));
+                let noted = file.case.officer(&refusal.noted_by).is_some();
+                let reason_ok = !(refusal.reason == casetrail_model::RefusalReason::Other
+                    && refusal.reason_text.trim().is_empty());
+                if !(has_av && noted && reason_ok) {
+                    let detail = if !has_av {
+                        "av_evidence"
+                    } else if !noted {
+                        "noted_by"
+                    } else {
+                        "reason_text"
+                    };
+                    out.push(
+                        Finding::new("refusal_incomplete", Blocking, slot_subject, &[measures(9)])
+                            .detail(detail),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let av_items = super::av_items(file, r)
+        .filter(|e| e.kind.counts_as_av_record())
+        .count();
+    match req.av {
+        AvRule::Required if av_items == 0 => {
+            out.push(Finding::new("av_required", Blocking, subject, req.cite))
+        }
+        AvRule::RequiredUnlessReason(field) if av_items == 0 && !is_filled(&value, field) => {
+            out.push(
+                Finding::new("av_required_or_reason", Blocking, subject, req.cite).detail(field),
+            );
+        }
+        AvRule::ByServiceMethod => service_findings(file, r, av_items, out),
+        _ => {}
+    }
+    // An outward document must be served once it is finalized (Art. 8, 17).
+    if req.served && r.status == RecordStatus::Finalized && services_of(file, r.id).next().is_none()
+    {
+        out.push(
+            Finding::new("document_not_served", Blocking, subject, &[measures(17)])
+                .detail(r.kind.as_str()),
+        );
+    }
+}
+
+fn service_findings(file: &CaseFile, r: &Record, av_items: usize, out: &mut Vec<Finding>) {
+    let RecordBody::ServiceReceipt(s) = &r.body else {
+        return;
+    };
+    let subject = record_subject(r);
+    let Some(method) = s.method else { return };
+    let value = serde_json::to_value(s).unwrap_or(serde_json::Value::Null);
+    for field in service_method_fields(method) {
+        if !is_filled(&value, field) {
+            out.push(
+                Finding::new(
+                    "service_method_fields",
+                    Severity::Blocking,
+                    subject,
+                    &[measures(17), law(CivilProcedureLaw, 89)],
+                )
+                .detail(*field),
+            );
+        }
+    }
+    match method {
+        ServiceMethod::LeaveAtPremises if av_items == 0 => {
+            out.push(Finding::new(
+                "service_av_required",
+                Severity::Blocking,
+                subject,
+                &[measures(17), law(CivilProcedureLaw, 89)],
+            ));
+        }
+        ServiceMethod::PublicNotice => {
+            let shots = super::av_items(file, r)
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        EvidenceKind::Screenshot | EvidenceKind::Photo | EvidenceKind::Video
+                    )
+                })
+                .count();
+            if shots == 0 {
+                out.push(Finding::new(
+                    "service_screenshots_required",
+                    Severity::Blocking,
+                    subject,
+                    &[measures(17), law(CivilProcedureLaw, 95)],
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Position of a status along the main path, to decide which stage rules apply.
+fn progress(s: CaseStatus) -> u8 {
+    use CaseStatus::*;
+    match s {
+        ClueRegistered => 0,
+        PreCheck => 1,
+        Filed => 2,
+        Investigating => 3,
+        InvestigationConcluded => 4,
+        LegalReview => 5,
+        PriorNotice => 6,
+        Hearing => 7,
+        Deliberation => 8,
+        Decided | NoPenalty | Transferred | Withdrawn => 9,
+        Serving => 10,
+        Executing => 11,
+        Closed | InspectionClosed | NotInitiated => 12,
+        Archived => 13,
+    }
+}
+
+fn approved(a: Option<&casetrail_model::bodies::Approval>) -> bool {
+    a.is_some_and(|a| a.result == Some(ApprovalResult::Approved))
+}
+
+fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
+    use RecordKind as K;
+    use Severity::*;
+    let case = &file.case;
+    let status = case.status;
+    let at = progress(status);
+    // Was this ever filed as a case (not only an inspection)?
+    // Filed as a case (not only an inspection): it entered `filed`, or sits at a status that only
+    // a filed case reaches.
+    let filed = file.entered(CaseStatus::Filed).is_some() || (3..=11).contains(&at);
+    let ended = status.is_ended();
+    let penalty = file.has(K::PenaltyDecision) || file.has(K::OnTheSpotPenaltyDecision);
+    let general = case.info.procedure == Procedure::General;
+    let add = |out: &mut Vec<Finding>, code, sev, cite: &[Cite]| {
+        out.push(Finding::new(code, sev, Subject::Case, cite))
+    };
+
+    // 程序启动 (Art. 6): an approved initiation form once filed; emergency start approved later.
+    // An approval signed at the back office counts as much as the paper form photographed.
+    let initiation_ok = file.backoffice_approved(DecisionSubject::CaseInitiation)
+        || file
+            .finalized_of(K::CaseInitiationApproval)
+            .any(|r| match &r.body {
+                RecordBody::CaseInitiationApproval(b) => approved(b.leader_approval.as_ref()),
+                _ => false,
+            });
+    if filed && general && !initiation_ok {
+        add(
+            out,
+            "initiation_approval_missing",
+            Blocking,
+            &[measures(6), law(PenaltyLaw, 54)],
+        );
+    }
+    if case.info.is_major && filed {
+        // A review happened whatever its conclusion; the conclusion is the leaders' to weigh.
+        let reviewed = file
+            .backoffice
+            .iter()
+            .any(|d| d.subject == DecisionSubject::LegalReview)
+            || file.finalized_of(K::LegalReviewOpinion).next().is_some()
+            || file
+                .finalized_of(K::CaseInitiationApproval)
+                .any(|r| match &r.body {
+                    RecordBody::CaseInitiationApproval(b) => approved(b.legal_review.as_ref()),
+                    _ => false,
+                });
+        if !reviewed {
+            add(
+                out,
+                "legal_review_missing",
+                Blocking,
+                &[measures(6), law(PenaltyLaw, 58)],
+            );
+        }
+    }
+    if case.info.emergency_start {
+        let supplemented = initiation_ok
+            || file.backoffice_approved(DecisionSubject::EmergencySupplement)
+            || file
+                .finalized_of(K::EmergencyStartRecord)
+                .any(|r| match &r.body {
+                    RecordBody::EmergencyStartRecord(b) => {
+                        approved(b.supplementary_approval.as_ref())
+                    }
+                    _ => false,
+                });
+        if !supplemented {
+            add(out, "emergency_approval_missing", Blocking, &[measures(6)]);
+        }
+    }
+
+    // 调查取证 (Art. 8): an on-site inspection needs the inspection notice, served beforehand.
+    let onsite_start = file
+        .records_of(K::OnsiteInspectionRecord)
+        .filter_map(|r| match &r.body {
+            RecordBody::OnsiteInspectionRecord(b) => b.start_at,
+            _ => None,
+        })
+        .min();
+    if let Some(start) = onsite_start {
+        let notices: Vec<&Record> = file.records_of(K::InspectionNotice).collect();
+        if notices.is_empty() {
+            add(out, "inspection_notice_missing", Blocking, &[measures(8)]);
+        } else {
+            let served_before = notices
+                .iter()
+                .filter_map(|n| served_on(file, n.id))
+                .any(|day| day <= super::local_date(start));
+            if !served_before {
+                add(
+                    out,
+                    "inspection_notice_not_in_advance",
+                    Warning,
+                    &[measures(8)],
+                );
+            }
+        }
+    }
+    // Rights told before a penalty (Art. 10; 行政处罚法 §44): a rights notice, or the prior
+    // notice of penalty, which states them.
+    let rights_told = file.has(K::RightsNotice) || file.has(K::PenaltyPriorNotice);
+    if penalty && !rights_told {
+        add(
+            out,
+            "rights_notice_missing",
+            Blocking,
+            &[measures(10), law(PenaltyLaw, 44)],
+        );
+    }
+    if filed && at >= 4 && general && !file.has(K::InvestigationFinalReport) {
+        add(
+            out,
+            "final_report_missing",
+            Blocking,
+            &[law(PenaltyLaw, 57)],
+        );
+    }
+
+    // 审查决定.
+    if file.has(K::PenaltyDecision) {
+        if !file.has(K::PenaltyPriorNotice) {
+            add(
+                out,
+                "prior_notice_missing",
+                Blocking,
+                &[law(PenaltyLaw, 44), law(PenaltyLaw, 62)],
+            );
+        }
+        if !(file.has(K::PenaltyDecisionApproval)
+            || file.has(K::LeaderApproval)
+            || file.backoffice_approved(DecisionSubject::PenaltyDecision))
+        {
+            add(out, "leader_approval_missing", Blocking, &[measures(14)]);
+        }
+        if case.info.is_major && !file.has(K::CollectiveDiscussionMinutes) {
+            add(
+                out,
+                "collective_discussion_missing",
+                Blocking,
+                &[measures(14), law(PenaltyLaw, 57)],
+            );
+        }
+    }
+    if file.has(K::HearingRequest) && !file.has(K::HearingRecord) {
+        add(
+            out,
+            "hearing_record_missing",
+            Blocking,
+            &[law(PenaltyLaw, 64)],
+        );
+    }
+    let decided = [
+        K::PenaltyDecision,
+        K::NoPenaltyDecision,
+        K::OnTheSpotPenaltyDecision,
+        K::CaseTransferLetter,
+    ]
+    .iter()
+    .any(|k| file.has(*k));
+    if filed && at >= 9 && status != CaseStatus::Withdrawn && !decided {
+        out.push(
+            Finding::new(
+                "decision_missing",
+                Blocking,
+                Subject::Case,
+                &[law(PenaltyLaw, 57)],
+            )
+            .detail(K::PenaltyDecision.as_str()),
+        );
+    }
+
+    // 送达执行 (Art. 18).
+    if penalty && ended && !file.has(K::ExecutionRecord) {
+        add(out, "execution_record_missing", Blocking, &[measures(18)]);
+    }
+    for order in file.records_of(K::RectificationOrder) {
+        let RecordBody::RectificationOrder(o) = &order.body else {
+            continue;
+        };
+        let checked = file
+            .records_of(K::ComplianceCheckRecord)
+            .any(|c| match &c.body {
+                RecordBody::ComplianceCheckRecord(b) => b.order == Some(order.id),
+                _ => false,
+            });
+        if !checked {
+            let overdue = o.due_on.is_some_and(|d| d < super::local_date(now));
+            let sev = if ended || overdue { Blocking } else { Warning };
+            out.push(Finding::new(
+                "compliance_check_missing",
+                sev,
+                record_subject(order),
+                &[measures(18)],
+            ));
+        }
+    }
+    if file.has(K::PenaltyDecision) && general && !file.has(K::PublicationRecord) {
+        add(
+            out,
+            "publication_missing",
+            if ended { Blocking } else { Warning },
+            &[law(PenaltyLaw, 48)],
+        );
+    }
+
+    // 归档 (Art. 21).
+    if filed
+        && matches!(status, CaseStatus::Closed | CaseStatus::Archived)
+        && !file.has(K::CaseClosureReport)
+    {
+        add(out, "closure_report_missing", Blocking, &[measures(21)]);
+    }
+}

@@ -1,0 +1,344 @@
+//! casetrail-rules: the regulation as data and code — what each record requires
+//! (`requirements`), whether a record may be finalized and who must sign it, what a case file
+//! still lacks (`findings`), its deadlines on the China working-day calendar (`deadlines`,
+//! `calendar`) and how long its evidence is kept (`retention`).
+//!
+//! Everything here is pure: it looks at a case file and answers, with no storage, no media code
+//! and no network, so the phone and the back office compute the same answers from the same
+//! journal. The workspace calls it before writing, so a record that breaks a rule is refused with
+//! a specific error and nothing is written.
+
+pub mod calendar;
+pub mod cite;
+pub mod deadlines;
+pub mod findings;
+pub mod requirements;
+pub mod retention;
+pub mod service;
+
+use chrono::{DateTime, Utc};
+
+pub use calendar::WorkCalendar;
+use casetrail_model::bodies::ServiceMethod;
+use casetrail_model::{
+    Case, CaseFile, EvidenceId, EvidenceItem, MIN_OFFICERS, Record, RecordBody, RecordId,
+    SignerRole, SlotSpec,
+};
+use casetrail_model::{ValidationCode, ValidationError};
+pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines};
+pub use findings::{Finding, Severity, Subject, completeness};
+pub use requirements::{AvRule, Requirement, SlotRule, is_filled, requirement};
+pub use retention::{Retention, RetentionClass, may_purge, retention};
+
+pub use casetrail_model::local_date;
+
+/// The evidence items that document a record: linked to it at capture, or listed by it (a
+/// service record lists the audio/video of the service).
+pub fn av_items<'a>(
+    file: &'a CaseFile,
+    r: &'a Record,
+) -> impl Iterator<Item = &'a EvidenceItem> + 'a {
+    let listed: &[EvidenceId] = match &r.body {
+        RecordBody::ServiceReceipt(s) => &s.av_evidence,
+        _ => &[],
+    };
+    file.evidence
+        .iter()
+        .filter(move |e| e.record_id == Some(r.id) || listed.contains(&e.id))
+}
+
+/// Checks that `body` (the content of record `record`, if it exists yet) may be finalized in the
+/// case file at `now`: required fields filled, officers of the case with valid certificates,
+/// certificates shown where required, references that exist, the method-specific fields and
+/// evidence of a service, and the audio/video that a non-cooperation record must have (Art. 11).
+pub fn check_finalize(
+    file: &CaseFile,
+    record: Option<RecordId>,
+    body: &RecordBody,
+    now: DateTime<Utc>,
+) -> Result<(), ValidationError> {
+    let case = &file.case;
+    let req = requirement(body.kind());
+    let value = body
+        .to_value()
+        .map_err(|_| ValidationError::new("body", ValidationCode::BadFormat))?;
+    for field in req.fields {
+        if !is_filled(&value, field) {
+            return Err(ValidationError::new(*field, ValidationCode::Required));
+        }
+    }
+    if case.info.is_major {
+        for field in req.fields_if_major {
+            if !is_filled(&value, field) {
+                return Err(ValidationError::new(*field, ValidationCode::Required));
+            }
+        }
+    }
+    check_party_refs(case, &value)?;
+    check_officers(case, body, req, now)?;
+    let av = |ids: &[EvidenceId]| -> Result<usize, ValidationError> {
+        for (i, id) in ids.iter().enumerate() {
+            if !file
+                .evidence_item(*id)
+                .is_some_and(|e| e.kind.counts_as_av_record())
+            {
+                return Err(ValidationError::new(
+                    format!("av_evidence[{i}]"),
+                    ValidationCode::UnknownReference,
+                ));
+            }
+        }
+        let linked = record.map_or(0, |r| {
+            file.evidence_of(r)
+                .filter(|e| e.kind.counts_as_av_record())
+                .count()
+        });
+        Ok(ids.len() + linked)
+    };
+    match body {
+        RecordBody::ServiceReceipt(s) => {
+            check_service_fields(s)?;
+            let n = av(&s.av_evidence)?;
+            // Art. 17: leave-at-premises is recorded by audio/video; a public notice by screenshots.
+            if matches!(
+                s.method,
+                Some(ServiceMethod::LeaveAtPremises | ServiceMethod::PublicNotice)
+            ) && n == 0
+            {
+                return Err(ValidationError::new(
+                    "av_evidence",
+                    ValidationCode::Required,
+                ));
+            }
+        }
+        // Art. 11: non-cooperation is recorded in words *and* on audio/video.
+        RecordBody::NonCooperationRecord(_) if av(&[])? == 0 => {
+            return Err(ValidationError::new(
+                "av_evidence",
+                ValidationCode::Required,
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Any `party_id` / `recipient_party` must name a party of the case.
+pub fn check_party_refs(case: &Case, value: &serde_json::Value) -> Result<(), ValidationError> {
+    for field in ["party_id", "recipient_party"] {
+        if let Some(id) = value.get(field).and_then(|v| v.as_str()) {
+            if !case.info.parties.iter().any(|p| p.id.to_string() == id) {
+                return Err(ValidationError::new(
+                    field,
+                    ValidationCode::UnknownReference,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Officers named on an enforcement record: at least two, distinct, of this case, each with a
+/// certificate valid on the day; and, where required, each certificate shown (Art. 9).
+pub fn check_officers(
+    case: &Case,
+    body: &RecordBody,
+    req: &Requirement,
+    now: DateTime<Utc>,
+) -> Result<(), ValidationError> {
+    let officers = body.officers();
+    let day = local_date(now);
+    for (i, cert) in officers.iter().enumerate() {
+        let field = format!("officers[{i}]");
+        if officers[..i].contains(cert) {
+            return Err(ValidationError::new(field, ValidationCode::Duplicate));
+        }
+        let Some(officer) = case.officer(cert) else {
+            return Err(ValidationError::new(
+                field,
+                ValidationCode::UnknownReference,
+            ));
+        };
+        if !officer.is_valid_on(day) {
+            return Err(ValidationError::new(
+                field,
+                ValidationCode::CertificateNotValid,
+            ));
+        }
+    }
+    if req.officers && officers.len() < MIN_OFFICERS {
+        return Err(ValidationError::new(
+            "officers",
+            ValidationCode::TooFew { min: MIN_OFFICERS },
+        ));
+    }
+    if req.certificates_shown {
+        let shown = match body {
+            RecordBody::InquiryRecord(b) => &b.certificates,
+            RecordBody::OnsiteInspectionRecord(b) => &b.certificates,
+            _ => return Ok(()),
+        };
+        for (i, cert) in officers.iter().enumerate() {
+            if !shown.iter().any(|c| &c.cert_no == cert && c.shown) {
+                return Err(ValidationError::new(
+                    format!("certificates[{i}]"),
+                    ValidationCode::Required,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The fields each service method needs (Art. 17; 民诉法 §87–95).
+pub fn service_method_fields(method: ServiceMethod) -> &'static [&'static str] {
+    match method {
+        ServiceMethod::Direct => &["receiver", "address"],
+        ServiceMethod::LeaveAtPremises => &["refusal_reason", "refused_at", "witnesses", "address"],
+        ServiceMethod::Postal => &["tracking_no", "address"],
+        ServiceMethod::Entrusted | ServiceMethod::Forwarded => {
+            &["entrusted_to", "entrust_reason", "receiver"]
+        }
+        ServiceMethod::Electronic => &[
+            "electronic_channel",
+            "electronic_consent",
+            "electronic_arrived_at",
+        ],
+        ServiceMethod::PublicNotice => {
+            &["notice_medium", "published_at", "why_other_methods_failed"]
+        }
+    }
+}
+
+fn check_service_fields(s: &casetrail_model::bodies::ServiceRecord) -> Result<(), ValidationError> {
+    let Some(method) = s.method else {
+        return Err(ValidationError::new("method", ValidationCode::Required));
+    };
+    let value = serde_json::to_value(s)
+        .map_err(|_| ValidationError::new("body", ValidationCode::BadFormat))?;
+    for field in service_method_fields(method) {
+        if !is_filled(&value, field) {
+            return Err(ValidationError::new(*field, ValidationCode::Required));
+        }
+    }
+    Ok(())
+}
+
+/// The signature slots a finalized record of this content needs.
+pub fn slots_for(case: &Case, body: &RecordBody) -> Vec<SlotSpec> {
+    let req = requirement(body.kind());
+    let value = body.to_value().unwrap_or(serde_json::Value::Null);
+    let mut slots = Vec::new();
+    let officer_slot = |role: SignerRole, cert: &String| SlotSpec {
+        role: Some(role),
+        signer_name: case
+            .officer(cert)
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+        cert_no: Some(cert.clone()),
+        required: true,
+        affirmation: String::new(),
+    };
+    for rule in req.slots {
+        match *rule {
+            SlotRule::EachOfficer(role) => {
+                slots.extend(body.officers().iter().map(|c| officer_slot(role, c)));
+            }
+            SlotRule::Role(role, affirmation) => slots.push(SlotSpec {
+                role: Some(role),
+                signer_name: signer_name(case, role, &value),
+                cert_no: None,
+                required: true,
+                affirmation: affirmation.to_owned(),
+            }),
+            SlotRule::Service => {
+                let RecordBody::ServiceReceipt(s) = body else {
+                    continue;
+                };
+                let method = s.method;
+                let signs = !matches!(
+                    method,
+                    Some(
+                        ServiceMethod::Postal
+                            | ServiceMethod::Electronic
+                            | ServiceMethod::PublicNotice
+                    )
+                );
+                if signs {
+                    slots.extend(
+                        s.officers
+                            .iter()
+                            .map(|c| officer_slot(SignerRole::ServingOfficer, c)),
+                    );
+                }
+                if matches!(
+                    method,
+                    Some(
+                        ServiceMethod::Direct | ServiceMethod::Entrusted | ServiceMethod::Forwarded
+                    )
+                ) {
+                    slots.push(SlotSpec {
+                        role: Some(SignerRole::Recipient),
+                        signer_name: s
+                            .receiver
+                            .as_ref()
+                            .map(|p| p.name.clone())
+                            .unwrap_or_default(),
+                        cert_no: None,
+                        required: true,
+                        affirmation: requirements::AFFIRM_RECEIPT.to_owned(),
+                    });
+                }
+                if method == Some(ServiceMethod::LeaveAtPremises) {
+                    slots.extend(s.witnesses.iter().map(|w| SlotSpec {
+                        role: Some(SignerRole::Witness),
+                        signer_name: w.name.clone(),
+                        cert_no: None,
+                        required: true,
+                        affirmation: String::new(),
+                    }));
+                }
+            }
+        }
+    }
+    slots
+}
+
+fn signer_name(case: &Case, role: SignerRole, v: &serde_json::Value) -> String {
+    let s = |path: &[&str]| -> Option<String> {
+        let mut cur = v;
+        for p in path {
+            cur = match p.parse::<usize>() {
+                Ok(i) => cur.get(i)?,
+                Err(_) => cur.get(*p)?,
+            };
+        }
+        cur.as_str().map(str::to_owned).filter(|s| !s.is_empty())
+    };
+    let party = || {
+        let by_id = v.get("party_id").and_then(|p| p.as_str()).and_then(|id| {
+            case.info
+                .parties
+                .iter()
+                .find(|p| p.id.to_string() == id)
+                .map(|p| p.name.clone())
+        });
+        by_id.or_else(|| case.info.parties.first().map(|p| p.name.clone()))
+    };
+    let found = match role {
+        SignerRole::Interviewee => {
+            s(&["interviewee", "name"]).or_else(|| s(&["interviewees", "0", "name"]))
+        }
+        SignerRole::Party | SignerRole::LegalRep => s(&["speaker", "name"])
+            .or_else(|| s(&["declarant"]))
+            .or_else(party),
+        SignerRole::Provider => s(&["provider", "name"]),
+        SignerRole::Approver => {
+            s(&["approval", "approver"]).or_else(|| s(&["leader_approval", "approver"]))
+        }
+        SignerRole::Reviewer => s(&["reviewers", "0"]),
+        SignerRole::HearingHost => s(&["host"]),
+        _ => None,
+    };
+    found.unwrap_or_default()
+}

@@ -1,0 +1,130 @@
+//! What can go wrong below the workspace: input refused by the model, things not found or not
+//! allowed in their current state, and storage failures (SQLite, files, the key vault).
+//!
+//! Errors name *what* went wrong with stable codes (`Error::code`) so the phone screens and the
+//! CLI can show a localised message. They never carry user content: a validation error names
+//! the field and the rule it broke, not the value, because values are personal data.
+
+use casetrail_model::{ValidationCode, ValidationError};
+
+use crate::import::ImportRefusal;
+
+/// Result alias of the store.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the store and the model beneath it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input broke a rule; nothing was written.
+    #[error("invalid input: {0}")]
+    Validation(#[from] ValidationError),
+
+    /// No such case, record, evidence item, slot or device.
+    #[error("{what} not found: {id}")]
+    NotFound {
+        /// Kind of thing looked for (`case`, `record`, …).
+        what: &'static str,
+        /// The id or prefix asked for.
+        id: String,
+    },
+
+    /// An id prefix matched more than one item.
+    #[error("{what} id prefix {prefix} is ambiguous ({count} matches)")]
+    Ambiguous {
+        /// Kind of thing looked for.
+        what: &'static str,
+        /// The prefix given.
+        prefix: String,
+        /// How many items matched.
+        count: usize,
+    },
+
+    /// The operation is not allowed in the item's current state (e.g. amending a void record).
+    #[error("not allowed now: {reason}")]
+    InvalidState {
+        /// Stable reason code, e.g. `record_not_draft`.
+        reason: &'static str,
+    },
+
+    /// The device key is missing, does not match the workspace, or a key on record is bad.
+    #[error("key or signature problem: {0}")]
+    Crypto(String),
+
+    /// The journal or a stored row could not be read as written.
+    #[error("journal: {0}")]
+    Journal(String),
+
+    /// The host's key vault failed.
+    #[error("key vault: {0}")]
+    Vault(String),
+
+    /// The device storage is full; nothing was written.
+    #[error("storage is full")]
+    StorageFull,
+
+    /// SQLite failed.
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    /// A file operation failed.
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+
+    /// JSON could not be written or read back.
+    #[error("encoding: {0}")]
+    Encoding(#[from] serde_json::Error),
+
+    /// Events offered by another chain were refused; nothing was stored.
+    #[error("refused: {0}")]
+    Refused(#[from] ImportRefusal),
+}
+
+impl Error {
+    /// A stable, machine-readable code for the error class (`validation`, `not_found`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::NotFound { .. } => "not_found",
+            Error::Ambiguous { .. } => "ambiguous",
+            Error::InvalidState { .. } => "invalid_state",
+            Error::Crypto(_) => "crypto",
+            Error::Journal(_) => "journal",
+            Error::Vault(_) => "vault",
+            Error::StorageFull => "storage_full",
+            Error::Database(e) if is_disk_full(e) => "storage_full",
+            Error::Database(_) => "storage",
+            Error::Io(e) if e.raw_os_error() == Some(28) => "storage_full",
+            Error::Io(_) => "io",
+            Error::Encoding(_) => "encoding",
+            Error::Refused(_) => "refused",
+        }
+    }
+
+    /// Shorthand for a validation error.
+    pub fn invalid(field: impl Into<String>, code: ValidationCode) -> Self {
+        Error::Validation(ValidationError::new(field, code))
+    }
+
+    /// Shorthand for "not allowed now".
+    pub fn state(reason: &'static str) -> Self {
+        Error::InvalidState { reason }
+    }
+
+    /// Turns "disk full" (SQLite's or the file system's) into `StorageFull`.
+    pub fn normalise(self) -> Self {
+        match self {
+            Error::Database(ref e) if is_disk_full(e) => Error::StorageFull,
+            Error::Io(ref e) if e.raw_os_error() == Some(28) => Error::StorageFull,
+            other => other,
+        }
+    }
+}
+
+fn is_disk_full(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DiskFull))
+}
+
+/// A stored row that cannot be read back: only tampering or a bug produces one.
+pub(crate) fn corrupt(what: &str) -> Error {
+    Error::Journal(format!("stored {what} cannot be read back"))
+}

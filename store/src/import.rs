@@ -1,0 +1,194 @@
+//! Import of another chain's events: a phone's journal arriving at the back office, the back
+//! office's decisions arriving on a phone.
+//!
+//! Nothing is stored before it is verified. A batch is one chain's events in `seq` order; each
+//! is checked (canonical header, allowed algorithm, trusted key, body hash, strict ed25519
+//! signature, link to the previous event) and the whole batch is committed in one transaction,
+//! or none of it is. An event already held with the same hash is answered "already held" (an
+//! identical re-send is harmless); the same `seq` with a different hash is a conflict and is
+//! never stored over the original.
+
+use casetrail_protocol::events::v1::Event;
+use casetrail_protocol::journal::{ChainHead, DefectKind, EventHeader, StoredEvent, check_event};
+use casetrail_protocol::{DeviceId, Hash};
+use ed25519_dalek::VerifyingKey;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use crate::error::{Error, Result};
+use crate::{ExtensionTx, Store, chain_head, insert_event, projection};
+
+/// What became of one imported event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    /// Newly stored at this journal position.
+    New(i64),
+    /// Held already, byte for byte, at this position.
+    AlreadyHeld(i64),
+}
+
+impl Imported {
+    /// The journal position.
+    pub fn pos(self) -> i64 {
+        match self {
+            Imported::New(p) | Imported::AlreadyHeld(p) => p,
+        }
+    }
+}
+
+/// Why a batch was refused. Nothing of the batch was stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportRefusal {
+    /// The chain's key is not trusted here (never enrolled, or our own chain).
+    #[error("unknown device {0}")]
+    UnknownDevice(DeviceId),
+    /// The batch mixes chains or is not in seq order.
+    #[error("batch is not one chain in seq order")]
+    NotOneChain,
+    /// An event does not verify.
+    #[error("event {seq}: {kind:?}")]
+    Defect {
+        /// Its seq.
+        seq: u64,
+        /// What is wrong.
+        kind: DefectKind,
+    },
+    /// A seq already held with different bytes: an attempt to rewrite history.
+    #[error("event {seq} conflicts with the one held")]
+    Conflict {
+        /// The seq.
+        seq: u64,
+        /// Hash of the event held.
+        held: Hash,
+        /// Hash of the event offered.
+        offered: Hash,
+    },
+    /// Events are missing before this one.
+    #[error("event {got} arrives before {expected}")]
+    Gap {
+        /// The seq that must come next.
+        expected: u64,
+        /// The seq offered.
+        got: u64,
+    },
+    /// The event verifies but may not be applied (e.g. a phone signing a back-office decision,
+    /// or a record that does not exist).
+    #[error("event {seq} cannot be applied: {reason}")]
+    NotApplicable {
+        /// Its seq.
+        seq: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Store {
+    /// Verifies and stores `events` (one chain, seq order). `after_each` runs in the same
+    /// transaction for every event, new or already held, so the caller can keep its own books
+    /// (the back office appends new events to its log there). All or nothing.
+    pub fn import(
+        &self,
+        events: &[StoredEvent],
+        mut after_each: impl FnMut(&ExtensionTx<'_>, &StoredEvent, &EventHeader, Imported) -> Result<()>,
+    ) -> Result<Vec<Imported>> {
+        let Some(first) = events.first() else {
+            return Ok(Vec::new());
+        };
+        let device = first.device_id;
+        if events
+            .windows(2)
+            .any(|w| w[1].device_id != device || w[1].seq != w[0].seq + 1)
+        {
+            return Err(ImportRefusal::NotOneChain.into());
+        }
+        let mut writer = self.writer.lock();
+        // Importing may extend a chain this connection caches: read it afresh afterwards.
+        writer.heads.remove(&device);
+        let tx = writer
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let key = foreign_key(&tx, device)?;
+        let mut head = chain_head(&tx, device)?;
+        let mut out = Vec::with_capacity(events.len());
+        for offered in events {
+            let header = check_event(offered, &key).map_err(|kind| defect(offered.seq, kind))?;
+            let outcome = match held(&tx, device, offered.seq)? {
+                Some((pos, hash)) if hash == offered.event_hash => Imported::AlreadyHeld(pos),
+                Some((_, hash)) => {
+                    return Err(ImportRefusal::Conflict {
+                        seq: offered.seq,
+                        held: hash,
+                        offered: offered.event_hash,
+                    }
+                    .into());
+                }
+                None => {
+                    if offered.seq != head.next_seq {
+                        return Err(ImportRefusal::Gap {
+                            expected: head.next_seq,
+                            got: offered.seq,
+                        }
+                        .into());
+                    }
+                    if header.prev != head.prev {
+                        return Err(defect(offered.seq, DefectKind::BrokenLink));
+                    }
+                    let pos = insert_event(&tx, offered, &header, None)?;
+                    if let Some(event) = Event::parse(&header.kind, &offered.body)
+                        .map_err(|_| defect(offered.seq, DefectKind::AlteredBody))?
+                    {
+                        projection::apply(&tx, pos, &header, &event).map_err(|e| {
+                            ImportRefusal::NotApplicable {
+                                seq: offered.seq,
+                                reason: e.to_string(),
+                            }
+                        })?;
+                    }
+                    head = ChainHead {
+                        next_seq: offered.seq + 1,
+                        prev: offered.event_hash,
+                    };
+                    Imported::New(pos)
+                }
+            };
+            after_each(&ExtensionTx { tx: &tx }, offered, &header, outcome)?;
+            out.push(outcome);
+        }
+        tx.commit().map_err(|e| Error::from(e).normalise())?;
+        Ok(out)
+    }
+}
+
+fn defect(seq: u64, kind: DefectKind) -> Error {
+    ImportRefusal::Defect { seq, kind }.into()
+}
+
+/// The key of a chain this store may import: trusted, and not our own.
+fn foreign_key(tx: &Transaction<'_>, device: DeviceId) -> Result<VerifyingKey> {
+    let key: Option<Vec<u8>> = tx
+        .query_row(
+            "SELECT public_key FROM devices WHERE device_id = ?1 AND role != 'self'",
+            params![device.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(key) = key else {
+        return Err(ImportRefusal::UnknownDevice(device).into());
+    };
+    crate::view::key_of(&key)
+}
+
+/// The event held at `(device, seq)`: its position and hash.
+fn held(tx: &Transaction<'_>, device: DeviceId, seq: u64) -> Result<Option<(i64, Hash)>> {
+    let row: Option<(i64, Vec<u8>)> = tx
+        .prepare_cached("SELECT pos, event_hash FROM journal WHERE device_id = ?1 AND seq = ?2")?
+        .query_row(params![device.to_string(), seq as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    row.map(|(pos, hash)| {
+        Hash::from_slice(&hash)
+            .map(|h| (pos, h))
+            .ok_or_else(|| Error::Journal("bad stored hash".into()))
+    })
+    .transpose()
+}
