@@ -123,7 +123,10 @@ impl CaseTrailError {
                 user_message,
             },
             Error::Blocked { findings } => CaseTrailError::Blocked {
-                findings: findings.into_iter().map(|f| f.code.to_owned()).collect(),
+                findings: findings
+                    .into_iter()
+                    .map(|f| f.code.as_str().to_owned())
+                    .collect(),
                 user_message,
             },
             Error::Store(StoreError::Vault(_) | StoreError::Crypto(_)) => {

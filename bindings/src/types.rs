@@ -233,7 +233,7 @@ impl FindingView {
     pub(crate) fn new(f: &Finding, lang: Lang) -> Self {
         let key = f.key();
         Self {
-            code: f.code.to_owned(),
+            code: f.code.as_str().to_owned(),
             key: format!("{}@{}", key.code, key.subject),
             blocking: f.blocks(),
             overridden: f.overridden,

@@ -112,7 +112,7 @@ fn main() -> ExitCode {
         Command::ServeDoc(a) => field::serve(&out, &home.unwrap_or_else(default_home), a),
         Command::Due { case } => rules::due(&out, &home.unwrap_or_else(default_home), case),
         Command::Rules => {
-            out.say(casetrail_core::rules::requirements::markdown(out.lang));
+            out.say(casetrail_core::rules::requirements_markdown(out.lang));
             Ok(ExitCode::SUCCESS)
         }
         Command::Enrol(a) => sync::enrol(&out, &home.unwrap_or_else(default_home), a),

@@ -65,7 +65,7 @@ fn spec() -> WatermarkSpec {
 }
 
 fn orientation(bytes: &[u8]) -> Orientation {
-    media::inspect::read_exif(bytes)
+    media::read_exif(bytes)
         .and_then(|e| e.orientation)
         .map(Orientation::from_exif)
         .unwrap_or(Orientation::Normal)
@@ -232,11 +232,11 @@ fn hashing() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(&path, &data).expect("write");
-    let _ = media::store::hash_file(&path);
+    let _ = media::hash_file(&path);
     let (mut ratios, mut ts, mut tm) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..7 {
         let t = Instant::now();
-        let (h, _) = media::store::hash_file(&path).expect("hash");
+        let (h, _) = media::hash_file(&path).expect("hash");
         let streaming = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let m = Sha256::digest(&data);

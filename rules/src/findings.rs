@@ -84,7 +84,7 @@ impl Subject {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Stable code, e.g. `av_required`.
-    pub code: &'static str,
+    pub code: FindingCode,
     /// Blocking or warning.
     pub severity: Severity,
     /// What it concerns.
@@ -100,7 +100,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: &'static str, severity: Severity, subject: Subject, cite: &[Cite]) -> Self {
+    fn new(code: FindingCode, severity: Severity, subject: Subject, cite: &[Cite]) -> Self {
         Self {
             code,
             severity,
@@ -120,7 +120,7 @@ impl Finding {
     /// The key overrides refer to.
     pub fn key(&self) -> FindingKey {
         FindingKey {
-            code: self.code.to_owned(),
+            code: self.code.as_str().to_owned(),
             subject: self.subject.id(),
         }
     }
@@ -188,48 +188,84 @@ impl Finding {
     }
 }
 
-fn detail_label(lang: Lang, code: &str, detail: &str) -> String {
+fn detail_label(lang: Lang, code: FindingCode, detail: &str) -> String {
     if detail.is_empty() {
         return String::new();
     }
     let id = match code {
-        "signature_pending" => format!("role-{detail}"),
-        "document_not_served" | "decision_missing" => format!("kind-{detail}"),
+        FindingCode::SignaturePending => format!("role-{detail}"),
+        FindingCode::DocumentNotServed | FindingCode::DecisionMissing => format!("kind-{detail}"),
         _ => return casetrail_i18n::field_label(lang, detail),
     };
     casetrail_i18n::tr(lang, &id)
 }
 
-/// Every finding code with its severity, for the catalogue consistency test and documentation.
-pub const CODES: &[&str] = &[
-    "record_draft",
-    "record_missing_field",
-    "record_officers",
-    "signature_pending",
-    "refusal_incomplete",
-    "av_required",
-    "av_required_or_reason",
-    "service_method_fields",
-    "service_av_required",
-    "service_screenshots_required",
-    "document_not_served",
-    "inspection_notice_missing",
-    "inspection_notice_not_in_advance",
-    "initiation_approval_missing",
-    "legal_review_missing",
-    "emergency_approval_missing",
-    "rights_notice_missing",
-    "final_report_missing",
-    "prior_notice_missing",
-    "hearing_record_missing",
-    "collective_discussion_missing",
-    "leader_approval_missing",
-    "decision_missing",
-    "execution_record_missing",
-    "compliance_check_missing",
-    "publication_missing",
-    "closure_report_missing",
-];
+casetrail_model::code_enum!(
+    /// What a finding says is missing; its code is the catalogue key (`finding-<code>`,
+    /// `finding-<code>-fix`) and the key overrides refer to.
+    FindingCode {
+        /// A record is still a draft.
+        RecordDraft = "record_draft",
+        /// A finalized record lacks a field its kind requires.
+        RecordMissingField = "record_missing_field",
+        /// A record's officers are too few, unknown or without a valid certificate.
+        RecordOfficers = "record_officers",
+        /// A required signature slot has no outcome yet.
+        SignaturePending = "signature_pending",
+        /// A refusal to sign lacks its reason, witness or audio/video.
+        RefusalIncomplete = "refusal_incomplete",
+        /// A record that must be filmed or photographed has no audio/video.
+        AvRequired = "av_required",
+        /// A record has neither audio/video nor the reason there is none.
+        AvRequiredOrReason = "av_required_or_reason",
+        /// A service record lacks a field its method requires.
+        ServiceMethodFields = "service_method_fields",
+        /// A service that must be filmed has no audio/video.
+        ServiceAvRequired = "service_av_required",
+        /// An electronic service lacks its screenshots.
+        ServiceScreenshotsRequired = "service_screenshots_required",
+        /// An outward document has not been served.
+        DocumentNotServed = "document_not_served",
+        /// No inspection notice.
+        InspectionNoticeMissing = "inspection_notice_missing",
+        /// The inspection notice was not served in advance.
+        InspectionNoticeNotInAdvance = "inspection_notice_not_in_advance",
+        /// A filed case has no approved initiation.
+        InitiationApprovalMissing = "initiation_approval_missing",
+        /// A major case has no legal review.
+        LegalReviewMissing = "legal_review_missing",
+        /// An emergency start was not approved afterwards.
+        EmergencyApprovalMissing = "emergency_approval_missing",
+        /// The party was not told of its rights.
+        RightsNoticeMissing = "rights_notice_missing",
+        /// No investigation final report.
+        FinalReportMissing = "final_report_missing",
+        /// No prior notice of the penalty.
+        PriorNoticeMissing = "prior_notice_missing",
+        /// A hearing was requested and has no record.
+        HearingRecordMissing = "hearing_record_missing",
+        /// A major case has no collective discussion.
+        CollectiveDiscussionMissing = "collective_discussion_missing",
+        /// The decision has no leader's approval.
+        LeaderApprovalMissing = "leader_approval_missing",
+        /// The case has no decision.
+        DecisionMissing = "decision_missing",
+        /// The decision has no record of its execution.
+        ExecutionRecordMissing = "execution_record_missing",
+        /// A rectification order was not checked.
+        ComplianceCheckMissing = "compliance_check_missing",
+        /// A penalty was not made public.
+        PublicationMissing = "publication_missing",
+        /// The case has no closure report.
+        ClosureReportMissing = "closure_report_missing",
+    }
+);
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// The completeness report of a case file at `now` (some findings depend on whether a date has
 /// passed).
@@ -264,7 +300,12 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
     let subject = record_subject(r);
     let value = r.body.to_value().unwrap_or(serde_json::Value::Null);
     if r.status == RecordStatus::Draft {
-        out.push(Finding::new("record_draft", Blocking, subject, req.cite));
+        out.push(Finding::new(
+            FindingCode::RecordDraft,
+            Blocking,
+            subject,
+            req.cite,
+        ));
     }
     let mut fields: Vec<&str> = req.fields.to_vec();
     if file.case.info.is_major {
@@ -273,7 +314,8 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
     for field in fields {
         if !is_filled(&value, field) {
             out.push(
-                Finding::new("record_missing_field", Blocking, subject, req.cite).detail(field),
+                Finding::new(FindingCode::RecordMissingField, Blocking, subject, req.cite)
+                    .detail(field),
             );
         }
     }
@@ -281,7 +323,7 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
     if let Err(e) = check_officers(&file.case, &r.body, req, at) {
         out.push(
             Finding::new(
-                "record_officers",
+                FindingCode::RecordOfficers,
                 Blocking,
                 subject,
                 &[measures(9), law(StatisticsLaw, 38), law(PenaltyLaw, 42)],
@@ -300,7 +342,7 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
             None if slot.spec.required => {
                 let role = slot.spec.role.map(|r| r.as_str()).unwrap_or_default();
                 let mut f = Finding::new(
-                    "signature_pending",
+                    FindingCode::SignaturePending,
                     Blocking,
                     slot_subject,
                     &[measures(9), measures(11)],
@@ -323,8 +365,13 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
                         "reason_text"
                     };
                     out.push(
-                        Finding::new("refusal_incomplete", Blocking, slot_subject, &[measures(9)])
-                            .detail(detail),
+                        Finding::new(
+                            FindingCode::RefusalIncomplete,
+                            Blocking,
+                            slot_subject,
+                            &[measures(9)],
+                        )
+                        .detail(detail),
                     );
                 }
             }
@@ -335,12 +382,16 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
         .filter(|e| e.kind.counts_as_av_record())
         .count();
     match req.av {
-        AvRule::Required if av_items == 0 => {
-            out.push(Finding::new("av_required", Blocking, subject, req.cite))
-        }
+        AvRule::Required if av_items == 0 => out.push(Finding::new(
+            FindingCode::AvRequired,
+            Blocking,
+            subject,
+            req.cite,
+        )),
         AvRule::RequiredUnlessReason(field) if av_items == 0 && !is_filled(&value, field) => {
             out.push(
-                Finding::new("av_required_or_reason", Blocking, subject, req.cite).detail(field),
+                Finding::new(FindingCode::AvRequiredOrReason, Blocking, subject, req.cite)
+                    .detail(field),
             );
         }
         AvRule::ByServiceMethod => service_findings(file, r, av_items, out),
@@ -350,8 +401,13 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
     if req.served && r.status == RecordStatus::Finalized && services_of(file, r.id).next().is_none()
     {
         out.push(
-            Finding::new("document_not_served", Blocking, subject, &[measures(17)])
-                .detail(r.kind.as_str()),
+            Finding::new(
+                FindingCode::DocumentNotServed,
+                Blocking,
+                subject,
+                &[measures(17)],
+            )
+            .detail(r.kind.as_str()),
         );
     }
 }
@@ -367,7 +423,7 @@ fn service_findings(file: &CaseFile, r: &Record, av_items: usize, out: &mut Vec<
         if !is_filled(&value, field) {
             out.push(
                 Finding::new(
-                    "service_method_fields",
+                    FindingCode::ServiceMethodFields,
                     Severity::Blocking,
                     subject,
                     &[measures(17), law(CivilProcedureLaw, 89)],
@@ -379,7 +435,7 @@ fn service_findings(file: &CaseFile, r: &Record, av_items: usize, out: &mut Vec<
     match method {
         ServiceMethod::LeaveAtPremises if av_items == 0 => {
             out.push(Finding::new(
-                "service_av_required",
+                FindingCode::ServiceAvRequired,
                 Severity::Blocking,
                 subject,
                 &[measures(17), law(CivilProcedureLaw, 89)],
@@ -396,7 +452,7 @@ fn service_findings(file: &CaseFile, r: &Record, av_items: usize, out: &mut Vec<
                 .count();
             if shots == 0 {
                 out.push(Finding::new(
-                    "service_screenshots_required",
+                    FindingCode::ServiceScreenshotsRequired,
                     Severity::Blocking,
                     subject,
                     &[measures(17), law(CivilProcedureLaw, 95)],
@@ -461,7 +517,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if filed && general && !initiation_ok {
         add(
             out,
-            "initiation_approval_missing",
+            FindingCode::InitiationApprovalMissing,
             Blocking,
             &[measures(6), law(PenaltyLaw, 54)],
         );
@@ -482,7 +538,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
         if !reviewed {
             add(
                 out,
-                "legal_review_missing",
+                FindingCode::LegalReviewMissing,
                 Blocking,
                 &[measures(6), law(PenaltyLaw, 58)],
             );
@@ -500,7 +556,12 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
                     _ => false,
                 });
         if !supplemented {
-            add(out, "emergency_approval_missing", Blocking, &[measures(6)]);
+            add(
+                out,
+                FindingCode::EmergencyApprovalMissing,
+                Blocking,
+                &[measures(6)],
+            );
         }
     }
 
@@ -515,7 +576,12 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if let Some(start) = onsite_start {
         let notices: Vec<&Record> = file.records_of(K::InspectionNotice).collect();
         if notices.is_empty() {
-            add(out, "inspection_notice_missing", Blocking, &[measures(8)]);
+            add(
+                out,
+                FindingCode::InspectionNoticeMissing,
+                Blocking,
+                &[measures(8)],
+            );
         } else {
             let served_before = notices
                 .iter()
@@ -524,7 +590,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
             if !served_before {
                 add(
                     out,
-                    "inspection_notice_not_in_advance",
+                    FindingCode::InspectionNoticeNotInAdvance,
                     Warning,
                     &[measures(8)],
                 );
@@ -537,7 +603,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if penalty && !rights_told {
         add(
             out,
-            "rights_notice_missing",
+            FindingCode::RightsNoticeMissing,
             Blocking,
             &[measures(10), law(PenaltyLaw, 44)],
         );
@@ -545,7 +611,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if filed && at >= 4 && general && !file.has(K::InvestigationFinalReport) {
         add(
             out,
-            "final_report_missing",
+            FindingCode::FinalReportMissing,
             Blocking,
             &[law(PenaltyLaw, 57)],
         );
@@ -556,7 +622,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
         if !file.has(K::PenaltyPriorNotice) {
             add(
                 out,
-                "prior_notice_missing",
+                FindingCode::PriorNoticeMissing,
                 Blocking,
                 &[law(PenaltyLaw, 44), law(PenaltyLaw, 62)],
             );
@@ -565,12 +631,17 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
             || file.has(K::LeaderApproval)
             || file.backoffice_approved(DecisionSubject::PenaltyDecision))
         {
-            add(out, "leader_approval_missing", Blocking, &[measures(14)]);
+            add(
+                out,
+                FindingCode::LeaderApprovalMissing,
+                Blocking,
+                &[measures(14)],
+            );
         }
         if case.info.is_major && !file.has(K::CollectiveDiscussionMinutes) {
             add(
                 out,
-                "collective_discussion_missing",
+                FindingCode::CollectiveDiscussionMissing,
                 Blocking,
                 &[measures(14), law(PenaltyLaw, 57)],
             );
@@ -579,7 +650,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if file.has(K::HearingRequest) && !file.has(K::HearingRecord) {
         add(
             out,
-            "hearing_record_missing",
+            FindingCode::HearingRecordMissing,
             Blocking,
             &[law(PenaltyLaw, 64)],
         );
@@ -595,7 +666,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if filed && at >= 9 && status != CaseStatus::Withdrawn && !decided {
         out.push(
             Finding::new(
-                "decision_missing",
+                FindingCode::DecisionMissing,
                 Blocking,
                 Subject::Case,
                 &[law(PenaltyLaw, 57)],
@@ -606,7 +677,12 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
 
     // 送达执行 (Art. 18).
     if penalty && ended && !file.has(K::ExecutionRecord) {
-        add(out, "execution_record_missing", Blocking, &[measures(18)]);
+        add(
+            out,
+            FindingCode::ExecutionRecordMissing,
+            Blocking,
+            &[measures(18)],
+        );
     }
     for order in file.records_of(K::RectificationOrder) {
         let RecordBody::RectificationOrder(o) = &order.body else {
@@ -622,7 +698,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
             let overdue = o.due_on.is_some_and(|d| d < super::local_date(now));
             let sev = if ended || overdue { Blocking } else { Warning };
             out.push(Finding::new(
-                "compliance_check_missing",
+                FindingCode::ComplianceCheckMissing,
                 sev,
                 record_subject(order),
                 &[measures(18)],
@@ -632,7 +708,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if file.has(K::PenaltyDecision) && general && !file.has(K::PublicationRecord) {
         add(
             out,
-            "publication_missing",
+            FindingCode::PublicationMissing,
             if ended { Blocking } else { Warning },
             &[law(PenaltyLaw, 48)],
         );
@@ -643,6 +719,11 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
         && matches!(status, CaseStatus::Closed | CaseStatus::Archived)
         && !file.has(K::CaseClosureReport)
     {
-        add(out, "closure_report_missing", Blocking, &[measures(21)]);
+        add(
+            out,
+            FindingCode::ClosureReportMissing,
+            Blocking,
+            &[measures(21)],
+        );
     }
 }

@@ -8,13 +8,13 @@
 //! journal. The workspace calls it before writing, so a record that breaks a rule is refused with
 //! a specific error and nothing is written.
 
-pub mod calendar;
-pub mod cite;
-pub mod deadlines;
-pub mod findings;
-pub mod requirements;
-pub mod retention;
-pub mod service;
+mod calendar;
+mod cite;
+mod deadlines;
+mod findings;
+mod requirements;
+mod retention;
+mod service;
 
 use chrono::{DateTime, Utc};
 
@@ -25,10 +25,14 @@ use casetrail_model::{
     SignerRole, SlotSpec,
 };
 use casetrail_model::{ValidationCode, ValidationError};
-pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines};
-pub use findings::{Finding, Severity, Subject, completeness};
-pub use requirements::{AvRule, Requirement, SlotRule, is_filled, requirement};
+pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines, end_of_day};
+pub use findings::{Finding, FindingCode, Severity, Subject, completeness};
+pub use requirements::{
+    AFFIRM_GENERIC, AFFIRM_INQUIRY, AFFIRM_ONSITE, AFFIRM_RECEIPT, AvRule, Requirement, SlotRule,
+    is_filled, markdown as requirements_markdown, requirement,
+};
 pub use retention::{Retention, RetentionClass, may_purge, retention};
+pub use service::{legal_service_day, served_on};
 
 pub use casetrail_model::local_date;
 

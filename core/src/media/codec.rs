@@ -11,7 +11,7 @@
 
 use std::io::Cursor;
 
-use turbojpeg::{Decompressor, PixelFormat, ScalingFactor, Subsamp};
+use turbojpeg::{Decompressor, PixelFormat, Subsamp};
 
 use super::MediaError;
 use super::planes::{Plane, YuvImage, chroma_to_420, rgb_to_yuv420};
@@ -71,14 +71,6 @@ fn tj(e: turbojpeg::Error) -> MediaError {
         };
     }
     corrupt(text)
-}
-
-/// The width and height a JPEG declares, checked against the limits.
-pub fn jpeg_dimensions(data: &[u8], limits: &DecodeLimits) -> Result<(usize, usize), MediaError> {
-    let mut d = Decompressor::new().map_err(tj)?;
-    let h = d.read_header(data).map_err(tj)?;
-    limits.check(h.width, h.height)?;
-    Ok((h.width, h.height))
 }
 
 /// Decodes a JPEG to YUV 4:2:0 (or grey) planes in its stored orientation.
@@ -200,36 +192,6 @@ fn crop(p: Plane, w: usize, h: usize) -> Plane {
         height: h,
         data,
     }
-}
-
-/// Decodes a JPEG scaled down by the largest libjpeg-turbo factor that keeps the long side at
-/// least `min_long_side` (cheap: most of the work is skipped), to YUV 4:2:0.
-pub fn decode_jpeg_scaled(
-    data: &[u8],
-    limits: &DecodeLimits,
-    min_long_side: usize,
-) -> Result<YuvImage, MediaError> {
-    let mut d = Decompressor::new().map_err(tj)?;
-    let header = d.read_header(data).map_err(tj)?;
-    limits.check(header.width, header.height)?;
-    let long = header.width.max(header.height);
-    let factor = [8usize, 4, 2]
-        .into_iter()
-        .find(|f| long / f >= min_long_side)
-        .map(|f| ScalingFactor::new(1, f))
-        .unwrap_or(ScalingFactor::ONE);
-    d.set_scaling_factor(factor).map_err(tj)?;
-    let scaled = header.scaled(factor);
-    let (w, h) = (scaled.width, scaled.height);
-    let mut img = turbojpeg::Image {
-        pixels: vec![0u8; w * h * 3],
-        width: w,
-        pitch: w * 3,
-        height: h,
-        format: PixelFormat::RGB,
-    };
-    d.decompress(data, img.as_deref_mut()).map_err(tj)?;
-    Ok(rgb_to_yuv420(&img.pixels, w, h))
 }
 
 /// Decodes a PNG (or another format the `image` crate reads) within the limits, to YUV 4:2:0.

@@ -7,21 +7,21 @@
 //! of a damaged image. `store` keeps the bytes; `inspect` says what a file is; `signature`
 //! renders strokes.
 
-pub mod codec;
-pub mod inspect;
-pub mod planes;
-pub mod signature;
-pub mod store;
-pub mod text;
-pub mod watermark;
+mod codec;
+mod inspect;
+mod planes;
+mod signature;
+mod store;
+mod text;
+mod watermark;
 
 use serde::{Deserialize, Serialize};
 
-pub use codec::DecodeLimits;
-pub use inspect::{ExifSummary, Family, Sniffed};
+pub use codec::{DecodeLimits, decode_jpeg};
+pub use inspect::{ExifSummary, Family, Sniffed, read_exif, sniff};
 pub use planes::Orientation;
 pub use signature::{Stroke, StrokePoint, Strokes};
-pub use store::{Area, MediaStore, StoredBlob};
+pub use store::{Area, CHUNK, MediaStore, StoredBlob, hash_file};
 pub use text::Fonts;
 pub use watermark::{Band, BandFacts, WatermarkSpec};
 

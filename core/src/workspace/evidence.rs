@@ -108,10 +108,7 @@ impl Workspace {
     /// Captures the file at `path` (streamed: a large video never sits in memory).
     pub fn capture_file(&self, path: &Path, req: CaptureRequest) -> Result<Captured> {
         let file = std::fs::File::open(path)?;
-        self.capture_reader(
-            std::io::BufReader::with_capacity(media::store::CHUNK, file),
-            req,
-        )
+        self.capture_reader(std::io::BufReader::with_capacity(media::CHUNK, file), req)
     }
 
     /// Captures bytes the host holds in memory (screenshots, small files).
@@ -155,7 +152,7 @@ impl Workspace {
                 Error::from(e).normalise()
             }
         })?;
-        let sniffed = media::inspect::sniff(&blob.head);
+        let sniffed = media::sniff(&blob.head);
         let kind = match sniffed.family {
             Family::Image if imageish(req.kind) => req.kind.unwrap_or(EvidenceKind::Photo),
             Family::Image => EvidenceKind::Photo,
@@ -211,7 +208,7 @@ impl Workspace {
             })
         } else {
             let bytes = self.media.read(Area::Originals, &blob.sha256)?;
-            exif = media::inspect::read_exif(&bytes);
+            exif = media::read_exif(&bytes);
             let orientation = exif
                 .as_ref()
                 .and_then(|e| e.orientation)

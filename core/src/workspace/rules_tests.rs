@@ -13,7 +13,7 @@ use crate::store::Error as StoreError;
 use crate::workspace::tests::{fixture, t};
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.code).collect()
+    findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 fn has(findings: &[Finding], code: &str) -> bool {
@@ -789,7 +789,7 @@ fn deadlines_across_holidays_midnight_and_emergency() {
         .unwrap();
     assert_eq!(
         decision.deadline.due,
-        deadlines::end_of_day(chrono::NaiveDate::from_ymd_opt(2025, 4, 27).unwrap())
+        end_of_day(chrono::NaiveDate::from_ymd_opt(2025, 4, 27).unwrap())
     );
     assert!(!decision.deadline.provisional);
 
@@ -818,7 +818,7 @@ fn deadlines_across_holidays_midnight_and_emergency() {
         .unwrap();
     assert_eq!(
         p.due,
-        deadlines::end_of_day(chrono::NaiveDate::from_ymd_opt(2025, 2, 10).unwrap())
+        end_of_day(chrono::NaiveDate::from_ymd_opt(2025, 2, 10).unwrap())
     );
 
     // National Day 2024: a decision dated Fri 2024-09-27 must be served within 7 working days:
@@ -842,7 +842,7 @@ fn deadlines_across_holidays_midnight_and_emergency() {
         .unwrap();
     assert_eq!(
         s.due,
-        deadlines::end_of_day(chrono::NaiveDate::from_ymd_opt(2024, 10, 12).unwrap())
+        end_of_day(chrono::NaiveDate::from_ymd_opt(2024, 10, 12).unwrap())
     );
     let p = ds
         .iter()
@@ -853,10 +853,7 @@ fn deadlines_across_holidays_midnight_and_emergency() {
     // Asia/Shanghai has no daylight saving: the offset is +08:00 in January and in July.
     for day in ["2025-01-15", "2025-07-15"] {
         let d: chrono::NaiveDate = day.parse().unwrap();
-        assert_eq!(
-            deadlines::end_of_day(d).format("%H:%M:%S").to_string(),
-            "15:59:59"
-        );
+        assert_eq!(end_of_day(d).format("%H:%M:%S").to_string(), "15:59:59");
     }
 }
 
@@ -937,7 +934,7 @@ fn every_code_kind_field_and_deadline_has_text_in_both_languages() {
             }
         }
     };
-    for code in findings::CODES {
+    for code in FindingCode::ALL {
         need(format!("finding-{code}"));
         need(format!("finding-{code}-fix"));
     }

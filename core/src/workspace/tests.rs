@@ -85,7 +85,7 @@ fn a_site_visit_case_with_inquiry_and_onsite_records() {
     assert_eq!(inquiry.slots[0].spec.signer_name, "孙丽");
     assert_eq!(
         inquiry.slots[0].spec.affirmation,
-        crate::rules::requirements::AFFIRM_INQUIRY
+        crate::rules::AFFIRM_INQUIRY
     );
     assert_eq!(inquiry.slots[1].spec.signer_name, "李明");
     let party = case.info.parties[0].id;

@@ -16,7 +16,7 @@ use casetrail_core::model::{
     Record, RecordBody, RecordId, RecordedActivity, RefusalReason, SignerRole, SlotOutcome,
 };
 use casetrail_core::protocol::events::v1::Event;
-use casetrail_core::rules::deadlines::DeadlineKind;
+use casetrail_core::rules::DeadlineKind;
 use casetrail_core::sample;
 use casetrail_core::store::Error as StoreError;
 use casetrail_core::store::clock::SystemClock;
@@ -80,7 +80,7 @@ fn codes(ws: &Workspace, case: CaseId) -> Vec<(String, String)> {
     ws.check_case(case, Utc::now())
         .unwrap()
         .iter()
-        .map(|f| (f.code.to_owned(), f.key().subject))
+        .map(|f| (f.code.as_str().to_owned(), f.key().subject))
         .collect()
 }
 
@@ -449,7 +449,7 @@ fn every_method_of_service() {
         panic!()
     };
     assert_eq!(
-        casetrail_core::rules::service::legal_service_day(s),
+        casetrail_core::rules::legal_service_day(s),
         Some(casetrail_core::rules::local_date(now))
     );
 
@@ -522,7 +522,7 @@ fn every_method_of_service() {
         panic!()
     };
     assert_eq!(
-        casetrail_core::rules::service::legal_service_day(s),
+        casetrail_core::rules::legal_service_day(s),
         Some((now + TimeDelta::days(3)).date_naive())
     );
 
@@ -600,7 +600,7 @@ fn every_method_of_service() {
         panic!()
     };
     assert_eq!(
-        casetrail_core::rules::service::legal_service_day(s),
+        casetrail_core::rules::legal_service_day(s),
         Some((casetrail_core::rules::local_date(now)) + chrono::Days::new(30))
     );
     let due = ws.deadlines(case, now).unwrap();
