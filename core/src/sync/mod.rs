@@ -16,9 +16,13 @@
 mod backoff;
 mod enrol;
 mod http;
+#[cfg(test)]
+mod memory;
 mod outbox;
 mod retry;
 mod run;
+#[cfg(test)]
+mod tests;
 mod transport;
 mod upload;
 

@@ -34,7 +34,7 @@ pub(crate) struct Run<'a, T> {
     pub cancel: &'a CancellationToken,
     pub enrolment: Enrolment,
     pub server_key: ed25519_dalek::VerifyingKey,
-    pub transport: T,
+    pub transport: &'a T,
     pub report: SyncReport,
 }
 
@@ -55,7 +55,7 @@ pub(crate) async fn sync(
         .ok_or(SyncError::NotEnrolled)?;
     let url = opts.url.as_deref().unwrap_or(&enrolment.url);
     let transport = HttpTransport::new(url, enrolment.ca_pem.as_deref(), opts.timeouts)?;
-    sync_with(dev, opts, listener, cancel, enrolment, transport).await
+    sync_with(dev, opts, listener, cancel, enrolment, &transport).await
 }
 
 /// Runs a sync over `transport`.
@@ -65,7 +65,7 @@ pub(crate) async fn sync_with<T: Transport>(
     listener: &dyn SyncListener,
     cancel: &CancellationToken,
     enrolment: Enrolment,
-    transport: T,
+    transport: &T,
 ) -> Result<SyncReport> {
     if cancel.is_cancelled() {
         return Err(SyncError::Cancelled.into());

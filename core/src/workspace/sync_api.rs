@@ -15,7 +15,7 @@ use crate::sync::{
 pub type SyncIncident = StoredIncident;
 
 impl Workspace {
-    fn device(&self) -> Device<'_> {
+    pub(crate) fn device(&self) -> Device<'_> {
         Device {
             ledger: &self.ledger,
             media: &self.media,
