@@ -117,6 +117,15 @@ fn verify_pragmas(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Whose chain a store trusts besides its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainRole {
+    /// A phone's (enrolled with this back office, or read from an archive).
+    Peer,
+    /// The back office's: its decisions, assignments and revocations count.
+    Backoffice,
+}
+
 /// What `Store::append` wrote.
 #[derive(Debug, Clone)]
 pub struct Appended {
@@ -259,6 +268,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Trusts `key` for `device`'s chain, in `role`, so its events can be imported (a reader of
+    /// archived chains; enrolment trusts its back office through `save_enrolment`).
+    pub fn trust_chain(
+        &self,
+        device: DeviceId,
+        key: &ed25519_dalek::VerifyingKey,
+        role: ChainRole,
+    ) -> Result<()> {
+        if casetrail_protocol::device_id_of(key) != device || key.is_weak() {
+            return Err(Error::Crypto(
+                "the key does not belong to that chain".into(),
+            ));
+        }
+        let (role, label) = match role {
+            ChainRole::Peer => ("peer", "peer"),
+            ChainRole::Backoffice => ("server", "back office"),
+        };
+        self.write(|tx| insert_device(tx, device, key, role, label))
+    }
+
     /// Starts `key`'s chain: trusts the key as this store's own and appends its genesis event,
     /// in one transaction.
     pub fn write_genesis(
@@ -322,6 +351,12 @@ impl Store {
             writer.heads.remove(&key.device_id());
         }
         result
+    }
+
+    /// Every projection table, sorted, one line per row: what a replay of the journal must
+    /// reproduce.
+    pub fn dump_projections(&self) -> Result<ProjectionDump> {
+        view::dump_projections(&self.reader.lock())
     }
 
     /// Rebuilds every projection from this store's journal into a fresh database at `into` and

@@ -6,6 +6,7 @@
 
 pub mod backoffice;
 pub mod fault_proxy;
+pub mod format_v1;
 pub mod support;
 
 #[cfg(test)]

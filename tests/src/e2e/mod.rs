@@ -2,6 +2,7 @@
 
 mod crash;
 mod field;
+mod format;
 mod media;
 mod sync;
 mod sync_faults;
