@@ -136,6 +136,15 @@ impl Store {
                     if let Some(event) = Event::parse(&header.kind, &offered.body)
                         .map_err(|_| defect(offered.seq, DefectKind::AlteredBody))?
                     {
+                        // The header's case is what a case's journal is gathered by: it must be
+                        // the case the body is about.
+                        if event.case_id() != header.case {
+                            return Err(ImportRefusal::NotApplicable {
+                                seq: offered.seq,
+                                reason: "the header names another case than the body".into(),
+                            }
+                            .into());
+                        }
                         projection::apply(&tx, pos, &header, &event).map_err(|e| {
                             ImportRefusal::NotApplicable {
                                 seq: offered.seq,

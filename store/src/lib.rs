@@ -539,6 +539,69 @@ fn copy_trusted_devices(from: &Connection, to: &Transaction<'_>) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn at(minute: u32) -> RecordedAt {
+        RecordedAt {
+            utc: chrono::DateTime::from_timestamp(1_790_000_000 + i64::from(minute) * 60, 0)
+                .unwrap_or_default(),
+            offset_s: 28_800,
+            mono_ns: u64::from(minute),
+            boot: "b".into(),
+        }
+    }
+
+    /// An event whose header names another case than its body is refused, and nothing of the
+    /// batch is kept: a case's journal is gathered by the header's case.
+    #[test]
+    fn an_event_whose_header_and_body_name_different_cases_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let peer = DeviceKey::from_seed([4; 32]);
+        store
+            .trust_chain(peer.device_id(), &peer.verifying_key(), ChainRole::Peer)
+            .unwrap();
+        let genesis = Event::DeviceGenesis(v1::DeviceGenesis {
+            public_key: hex::encode(peer.verifying_key().as_bytes()),
+            alg: "ed25519".into(),
+            software: "test".into(),
+        });
+        let g = journal::seal(
+            &peer,
+            ChainHead::GENESIS,
+            at(0),
+            genesis.kind(),
+            None,
+            genesis.to_bytes().unwrap(),
+        );
+        let opened = Event::CaseOpened(v1::CaseOpened {
+            case_id: casetrail_protocol::CaseId(uuid_of(2)),
+            case: (&casetrail_model::CaseDraft::default()).into(),
+        });
+        let wrong = journal::seal(
+            &peer,
+            ChainHead {
+                next_seq: 2,
+                prev: g.event_hash,
+            },
+            at(1),
+            opened.kind(),
+            Some(casetrail_protocol::CaseId(uuid_of(3))),
+            opened.to_bytes().unwrap(),
+        );
+        let err = store.import(&[g, wrong], |_, _, _, _| Ok(())).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Refused(ImportRefusal::NotApplicable { seq: 2, .. })
+            ),
+            "{err:?}"
+        );
+        assert_eq!(store.read(|v| v.journal_len()).unwrap(), 0);
+    }
+
+    fn uuid_of(n: u128) -> uuid::Uuid {
+        uuid::Uuid::from_u128(n)
+    }
+
     #[test]
     fn every_connection_runs_with_the_durability_pragmas() {
         let dir = tempfile::tempdir().unwrap();
