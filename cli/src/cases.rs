@@ -374,7 +374,7 @@ fn print_case(out: &Out, case: &Case, records: &[Record]) {
 
 fn draft_from_args(out: &Out, a: NewCase) -> anyhow::Result<CaseDraft> {
     if let Some(path) = a.from_json {
-        let text = crate::records::read_input(&path)?;
+        let text = crate::output::read_input(&path)?;
         return serde_json::from_str(&text).with_context(|| out.t("cli-bad-json"));
     }
     let bad = |what: &str, v: &str| {

@@ -1,5 +1,6 @@
 //! How the CLI talks: localized human text from the core's catalogues, or JSON for scripts;
-//! errors on stderr in the user's language, without user content.
+//! errors on stderr in the user's language, without user content; input read from a file or
+//! standard input.
 
 use std::path::Path;
 
@@ -108,4 +109,15 @@ pub fn open_existing(out: &Out, home: &Path) -> anyhow::Result<Workspace> {
         anyhow::bail!(out.ta("cli-no-workspace", &[("home", &home.display().to_string())]));
     }
     Ok(Workspace::open_default(home)?)
+}
+
+/// Reads a file, or standard input for `-`.
+pub fn read_input(path: &Path) -> anyhow::Result<String> {
+    if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        Ok(s)
+    } else {
+        Ok(std::fs::read_to_string(path)?)
+    }
 }

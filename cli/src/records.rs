@@ -4,7 +4,6 @@
 //! pairs applied on top of it (a value that parses as JSON is taken as JSON, anything else as
 //! text). Unknown fields are refused with the list of known ones, so a typo never vanishes.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -70,17 +69,6 @@ pub struct BodyArgs {
     set: Vec<String>,
 }
 
-/// Reads a file, or stdin for `-`.
-pub fn read_input(path: &Path) -> anyhow::Result<String> {
-    if path == Path::new("-") {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        Ok(s)
-    } else {
-        Ok(std::fs::read_to_string(path)?)
-    }
-}
-
 fn build_body(
     out: &Out,
     kind: RecordKind,
@@ -89,7 +77,7 @@ fn build_body(
 ) -> anyhow::Result<RecordBody> {
     let template = kind.empty_body().to_value()?;
     let mut map: Map<String, Value> = match (&args.json_body, start) {
-        (Some(path), _) => match serde_json::from_str(&read_input(path)?)? {
+        (Some(path), _) => match serde_json::from_str(&crate::output::read_input(path)?)? {
             Value::Object(m) => m,
             _ => anyhow::bail!(out.t("cli-bad-json")),
         },

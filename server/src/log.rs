@@ -119,12 +119,8 @@ pub fn append_leaf(
 }
 
 /// How many leaves the log holds.
-pub fn leaf_count(storage: &crate::sqlite::SqliteStorage) -> Result<u64> {
-    storage.read(|x| {
-        Ok(x.sql()
-            .query_row("SELECT count(*) FROM srv_log", [], |r| r.get::<_, i64>(0))?
-            as u64)
-    })
+pub fn leaf_count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM srv_log", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// Logs every event of `index` (journal positions and hashes) that has no leaf yet, in journal

@@ -140,7 +140,7 @@ impl SqliteStorage {
         let mut tree = self.log.lock();
         let now = ts(self.now());
         let held = self.store().read(|v| v.journal_len())?;
-        if log::leaf_count(self)? != held {
+        if self.read(|x| log::leaf_count(x.sql()))? != held {
             let index = self.store().read(|v| v.journal_index())?;
             self.write(|x| log::append_missing(x.sql(), &index, &now))?;
         }

@@ -11,7 +11,8 @@
 //! The `Storage` trait is implemented here by delegating to the modules that own each concept:
 //! `auth` (enrolment, challenges, tokens), `push` (journals in, the Merkle log, back-office
 //! events out), `uploads` (files), `backoffice` (decisions, assignments, revocations), `cases`
-//! (what the bureau holds).
+//! (what the bureau holds). Each of those modules adds methods to `SqliteStorage`, so none of
+//! them is imported here and the arrows point one way.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -260,18 +261,18 @@ impl Storage for SqliteStorage {
     }
 
     fn cases(&self, now: DateTime<Utc>) -> Result<Vec<BackofficeCase>> {
-        crate::cases::all(self, now)
+        self.all_cases(now)
     }
 
     fn devices(&self) -> Result<Vec<DeviceInfo>> {
-        crate::cases::devices(self)
+        self.enrolled_devices()
     }
 
     fn incidents(&self) -> Result<Vec<Incident>> {
-        crate::cases::incidents(self)
+        self.kept_incidents()
     }
 
     fn resolve_case(&self, key: &str) -> Result<CaseId> {
-        crate::cases::resolve(self, key)
+        self.find_case(key)
     }
 }

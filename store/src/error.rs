@@ -7,7 +7,8 @@
 
 use casetrail_model::{ValidationCode, ValidationError};
 
-use crate::import::ImportRefusal;
+use casetrail_protocol::journal::DefectKind;
+use casetrail_protocol::{DeviceId, Hash};
 
 /// Result alias of the store.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -127,4 +128,50 @@ fn is_disk_full(e: &rusqlite::Error) -> bool {
 /// A stored row that cannot be read back: only tampering or a bug produces one.
 pub(crate) fn corrupt(what: &str) -> Error {
     Error::Journal(format!("stored {what} cannot be read back"))
+}
+
+/// Why a batch was refused. Nothing of the batch was stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportRefusal {
+    /// The chain's key is not trusted here (never enrolled, or our own chain).
+    #[error("unknown device {0}")]
+    UnknownDevice(DeviceId),
+    /// The batch mixes chains or is not in seq order.
+    #[error("batch is not one chain in seq order")]
+    NotOneChain,
+    /// An event does not verify.
+    #[error("event {seq}: {kind:?}")]
+    Defect {
+        /// Its seq.
+        seq: u64,
+        /// What is wrong.
+        kind: DefectKind,
+    },
+    /// A seq already held with different bytes: an attempt to rewrite history.
+    #[error("event {seq} conflicts with the one held")]
+    Conflict {
+        /// The seq.
+        seq: u64,
+        /// Hash of the event held.
+        held: Hash,
+        /// Hash of the event offered.
+        offered: Hash,
+    },
+    /// Events are missing before this one.
+    #[error("event {got} arrives before {expected}")]
+    Gap {
+        /// The seq that must come next.
+        expected: u64,
+        /// The seq offered.
+        got: u64,
+    },
+    /// The event verifies but may not be applied (e.g. a phone signing a back-office decision,
+    /// or a record that does not exist).
+    #[error("event {seq} cannot be applied: {reason}")]
+    NotApplicable {
+        /// Its seq.
+        seq: u64,
+        /// Why.
+        reason: String,
+    },
 }

@@ -14,7 +14,7 @@ use casetrail_protocol::{DeviceId, Hash};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ImportRefusal, Result};
 use crate::{ExtensionTx, Store, chain_head, insert_event, projection};
 
 /// What became of one imported event.
@@ -33,52 +33,6 @@ impl Imported {
             Imported::New(p) | Imported::AlreadyHeld(p) => p,
         }
     }
-}
-
-/// Why a batch was refused. Nothing of the batch was stored.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ImportRefusal {
-    /// The chain's key is not trusted here (never enrolled, or our own chain).
-    #[error("unknown device {0}")]
-    UnknownDevice(DeviceId),
-    /// The batch mixes chains or is not in seq order.
-    #[error("batch is not one chain in seq order")]
-    NotOneChain,
-    /// An event does not verify.
-    #[error("event {seq}: {kind:?}")]
-    Defect {
-        /// Its seq.
-        seq: u64,
-        /// What is wrong.
-        kind: DefectKind,
-    },
-    /// A seq already held with different bytes: an attempt to rewrite history.
-    #[error("event {seq} conflicts with the one held")]
-    Conflict {
-        /// The seq.
-        seq: u64,
-        /// Hash of the event held.
-        held: Hash,
-        /// Hash of the event offered.
-        offered: Hash,
-    },
-    /// Events are missing before this one.
-    #[error("event {got} arrives before {expected}")]
-    Gap {
-        /// The seq that must come next.
-        expected: u64,
-        /// The seq offered.
-        got: u64,
-    },
-    /// The event verifies but may not be applied (e.g. a phone signing a back-office decision,
-    /// or a record that does not exist).
-    #[error("event {seq} cannot be applied: {reason}")]
-    NotApplicable {
-        /// Its seq.
-        seq: u64,
-        /// Why.
-        reason: String,
-    },
 }
 
 impl Store {

@@ -43,8 +43,8 @@ use parking_lot::Mutex;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
 
-pub use error::{Error, Result};
-pub use import::{ImportRefusal, Imported};
+pub use error::{Error, ImportRefusal, Result};
+pub use import::Imported;
 pub use ledger::Ledger;
 pub use schema::{CORE as CORE_MIGRATIONS, MigrationSet, SCHEMA_VERSION};
 pub use sync_state::{Enrolment, JournalSync, MediaSync, StoredIncident};
