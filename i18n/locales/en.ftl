@@ -562,7 +562,7 @@ cli-due-provisional = {" "}(provisional: that year's holiday notice is not publi
 
 ## The requirement table in words
 rules-table-title = # What each enforcement document must record
-rules-table-intro = Generated from the rule table in the code (core/src/rules/requirements.rs), for the legal-affairs office to check line by line against the Wanghua District Measures on whole-process recording and the statutes. "Required to finalize" fields must be filled before a record is finalized; "audio/video" means photos, audio, video or screenshots.
+rules-table-intro = Generated from the rule table in the code (rules/src/requirements.rs), for the legal-affairs office to check line by line against the Wanghua District Measures on whole-process recording and the statutes. "Required to finalize" fields must be filled before a record is finalized; "audio/video" means photos, audio, video or screenshots.
 rules-table-header = | Document | Stage | Served | Required to finalize | Officers | Signatures | Audio/video | Basis |
 rules-if-major = ; for a major case also:{" "}
 rules-officers = two or more officers with valid certificates

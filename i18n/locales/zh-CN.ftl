@@ -562,7 +562,7 @@ cli-due-provisional = （跨年度假日安排未公布，按暂定日历计算�
 
 ## The requirement table in words
 rules-table-title = # 各类执法文书的记录要求
-rules-table-intro = 本表由程序中的规则表（core/src/rules/requirements.rs）生成，供法制机构逐条对照《望花区统计行政执法全过程记录实施办法（试行）》及有关法律审核。“定稿前必填”各项在文书定稿前必须填写；“音像记录”指照片、录音、录像或截图。
+rules-table-intro = 本表由程序中的规则表（rules/src/requirements.rs）生成，供法制机构逐条对照《望花区统计行政执法全过程记录实施办法（试行）》及有关法律审核。“定稿前必填”各项在文书定稿前必须填写；“音像记录”指照片、录音、录像或截图。
 rules-table-header = | 文书 | 阶段 | 需送达 | 定稿前必填 | 执法人员 | 签名 | 音像记录 | 依据 |
 rules-if-major = ；重大案件另需：
 rules-officers = 两名以上有效执法证人员

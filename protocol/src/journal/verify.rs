@@ -7,7 +7,9 @@
 //! `prev` links. It never stops at the first problem, and it does not let one bad event hide
 //! or multiply others: a link is only judged between two events whose signatures hold.
 //!
-//! Every signature is checked on its own with `verify_strict` (the cofactorless equation,
+//! Events are checked on their own in parallel on all cores (signatures are the cost, and they
+//! do not depend on each other), then chains are judged in storage order. Every signature is
+//! checked on its own with `verify_strict` (the cofactorless equation,
 //! rejecting small-order keys and `R`, and non-canonical `S`), the rule `docs/format.md` states
 //! and libsodium applies. Batch verification would be faster but is cofactored: it can accept a
 //! crafted signature that strict verification refuses, and then this verifier, the importer and
@@ -161,73 +163,128 @@ struct Seen {
     trusted: bool,
 }
 
+/// What checking one event on its own found: its defects, its hash and `prev` if its header
+/// parsed, and whether it can be trusted for link checks.
+struct Checked {
+    defects: Vec<DefectKind>,
+    link: Option<(Hash, Hash)>,
+    trusted: bool,
+}
+
+/// Checks one event on its own (header, index columns, body, algorithm, key, signature),
+/// reporting every defect rather than the first.
+fn check_alone(e: &StoredEvent, keys: &TrustedKeys) -> Checked {
+    let header = match EventHeader::parse_canonical(&e.header) {
+        Ok(h) => h,
+        Err(err) => {
+            return Checked {
+                defects: vec![err.defect()],
+                link: None,
+                trusted: false,
+            };
+        }
+    };
+    let mut defects = Vec::new();
+    let hash = event_hash(&e.header);
+    let mut trusted = true;
+    if header.device != e.device_id || header.seq != e.seq || hash != e.event_hash {
+        defects.push(DefectKind::IndexMismatch);
+        trusted = false;
+    }
+    if Hash::digest(&e.body) != header.body_hash {
+        defects.push(DefectKind::AlteredBody);
+    }
+    let signed = if e.sig_alg != ALG_ED25519 {
+        Some(DefectKind::UnsupportedAlgorithm)
+    } else if let Some(key) = keys.get(&header.device) {
+        let sound = Signature::from_slice(&e.signature)
+            .is_ok_and(|sig| key.verify_strict(hash.as_bytes(), &sig).is_ok());
+        (!sound).then_some(DefectKind::BadSignature)
+    } else {
+        Some(DefectKind::UnknownKey)
+    };
+    if let Some(d) = signed {
+        defects.push(d);
+        trusted = false;
+    }
+    Checked {
+        defects,
+        link: Some((hash, header.prev)),
+        trusted,
+    }
+}
+
+/// Checks every event on its own, on all the cores there are: signatures are the cost, and
+/// they do not depend on each other. The results keep the events' order.
+fn check_all(events: &[&StoredEvent], keys: &TrustedKeys) -> Vec<Checked> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per = events.len().div_ceil(threads.max(1)).max(256);
+    if events.len() <= per {
+        return events.iter().map(|e| check_alone(e, keys)).collect();
+    }
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = events
+            .chunks(per)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|e| check_alone(e, keys))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .zip(events.chunks(per))
+            .flat_map(|(part, chunk)| {
+                // Nothing in a check panics; were one to, its events would be reported as
+                // unreadable rather than lost or shifted.
+                part.join().unwrap_or_else(|_| {
+                    chunk
+                        .iter()
+                        .map(|_| Checked {
+                            defects: vec![DefectKind::MalformedHeader],
+                            link: None,
+                            trusted: false,
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
 /// Verifies events given in storage order against `keys`.
 pub fn verify<'a>(
     events: impl IntoIterator<Item = &'a StoredEvent>,
     keys: &TrustedKeys,
 ) -> VerifyReport {
-    let mut report = VerifyReport::default();
+    let events: Vec<&StoredEvent> = events.into_iter().collect();
+    let checked = check_all(&events, keys);
+    let mut report = VerifyReport {
+        events: events.len() as u64,
+        ..VerifyReport::default()
+    };
     let mut defects: Vec<Defect> = Vec::new();
     let mut chains: BTreeMap<DeviceId, Vec<Seen>> = BTreeMap::new();
-
-    for e in events {
-        report.events += 1;
-        let mut defect = |kind| {
+    for (e, c) in events.iter().zip(checked) {
+        for kind in c.defects {
             defects.push(Defect {
                 pos: Some(e.pos),
                 device: e.device_id,
                 seq: e.seq,
                 kind,
-            })
-        };
-        let header = match EventHeader::parse_canonical(&e.header) {
-            Ok(h) => h,
-            Err(err) => {
-                defect(err.defect());
-                chains.entry(e.device_id).or_default().push(Seen {
-                    pos: e.pos,
-                    seq: e.seq,
-                    link: None,
-                    trusted: false,
-                });
-                continue;
-            }
-        };
-        let hash = event_hash(&e.header);
-        let mut trusted = true;
-        if header.device != e.device_id || header.seq != e.seq || hash != e.event_hash {
-            defect(DefectKind::IndexMismatch);
-            trusted = false;
-        }
-        if Hash::digest(&e.body) != header.body_hash {
-            defect(DefectKind::AlteredBody);
+            });
         }
         // Chains are grouped by the stored device column, so an altered header cannot move its
         // event out of the chain it sits in (the mismatch itself is reported above).
-        let chain = chains.entry(e.device_id).or_default();
-        let index = chain.len();
-        chain.push(Seen {
+        chains.entry(e.device_id).or_default().push(Seen {
             pos: e.pos,
             seq: e.seq,
-            link: Some((hash, header.prev)),
-            trusted,
+            link: c.link,
+            trusted: c.trusted,
         });
-        if e.sig_alg != ALG_ED25519 {
-            defect(DefectKind::UnsupportedAlgorithm);
-            chain[index].trusted = false;
-            continue;
-        }
-        let Some(key) = keys.get(&header.device) else {
-            defect(DefectKind::UnknownKey);
-            chain[index].trusted = false;
-            continue;
-        };
-        let sound = Signature::from_slice(&e.signature)
-            .is_ok_and(|sig| key.verify_strict(hash.as_bytes(), &sig).is_ok());
-        if !sound {
-            defect(DefectKind::BadSignature);
-            chain[index].trusted = false;
-        }
     }
 
     for (device, chain) in &chains {
