@@ -1,12 +1,17 @@
 //! Crash safety of the journal (reliability.md S01, F1): a child process appends events as fast
 //! as it can and reports each one the core acknowledged; the parent kills it with SIGKILL at a
-//! random moment, reopens the workspace, and checks that every acknowledged event is there and
-//! the whole chain verifies. Crashes accumulate on the same database, cycle after cycle.
+//! random point of its appending, reopens the workspace, and checks that every acknowledged
+//! event is there and the whole chain verifies. Crashes accumulate on the same database, cycle
+//! after cycle.
+//!
+//! The kill is timed from the child's own signals, not the wall clock: the child says `READY`
+//! when its appending loop starts, `BEGIN` before each write and `ACK`/`FIN` after each commit;
+//! the parent lets a random number of commits go by, then waits a random fraction of the time
+//! the child's own last write took, and kills. So the kill lands inside a write as often on a
+//! loaded machine as on an idle one, and the test checks that it does.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::sync::mpsc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -15,13 +20,13 @@ use casetrail_core::Workspace;
 use casetrail_core::model::{RecordBody, RecordId};
 use casetrail_core::sample;
 
-use crate::support::{Rng, cycles, spawn_self};
+use crate::support::{Rng, Signalling, cycles, signal};
 
 const CHILD_ENV: &str = "CASETRAIL_CRASH_CHILD";
 const CHILD_TEST: &str = "e2e::crash::append_child";
 
-/// The child's role: open (or create) the workspace and append forever, acknowledging each
-/// committed event on stdout. Does nothing when run as a normal test.
+/// The child's role: open (or create) the workspace and append forever, signalling each write
+/// it starts and each commit the core acknowledged. Does nothing when run as a normal test.
 #[test]
 fn append_child() {
     let Ok(home) = std::env::var(CHILD_ENV) else {
@@ -36,51 +41,72 @@ fn append_child() {
                 .id
         }
     };
-    let mut out = std::io::stdout().lock();
+    signal("READY").expect("signal");
     let mut i = 0u64;
     loop {
         i += 1;
         let mut body = sample::inquiry_record(Utc::now());
         body.place = format!("第{i}次");
+        signal("BEGIN").expect("signal");
         let record = ws
             .add_record(case, RecordBody::InquiryRecord(body))
             .expect("append");
         // Acknowledged: the transaction committed before add_record returned.
-        writeln!(out, "ACK {}", record.id).expect("stdout");
-        out.flush().expect("flush");
+        signal(&format!("ACK {}", record.id)).expect("signal");
         if i % 3 == 0 {
+            signal("BEGIN").expect("signal");
             ws.finalize_record(record.id).expect("finalize");
-            writeln!(out, "FIN {}", record.id).expect("stdout");
-            out.flush().expect("flush");
+            signal(&format!("FIN {}", record.id)).expect("signal");
         }
     }
 }
 
-fn run_child_and_kill(home: &Path, after: Duration) -> (Vec<RecordId>, Vec<RecordId>) {
+/// One cycle: what the child acknowledged before it died, and whether the kill came inside a
+/// write (after a `BEGIN`, before its `ACK`/`FIN`).
+struct Cycle {
+    acked: Vec<RecordId>,
+    finalized: Vec<RecordId>,
+    mid_write: bool,
+}
+
+fn is_step(line: &str) -> bool {
+    line == "BEGIN" || line.starts_with("ACK ") || line.starts_with("FIN ")
+}
+
+/// Starts a child on `home`, lets `commits` of its commits go by, waits `fraction` of the time
+/// its last write took (from its `BEGIN` to its commit), and kills it.
+fn run_child_and_kill(home: &Path, commits: u64, fraction: f64) -> Cycle {
     let mut child =
-        spawn_self(CHILD_TEST, &[(CHILD_ENV, home.display().to_string())]).expect("spawn");
-    let stdout = child.stdout.take().expect("piped");
-    let (tx, rx) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
+        Signalling::spawn(CHILD_TEST, &[(CHILD_ENV, home.display().to_string())]).expect("spawn");
+    child.wait_for("READY", |l| l == "READY");
+    let (mut begun, mut pace, mut seen) = (None, Duration::ZERO, 0);
+    while seen < commits {
+        let s = child.wait_for("a write", is_step);
+        if s.line == "BEGIN" {
+            begun = Some(s.at);
+        } else {
+            seen += 1;
+            if let Some(b) = begun {
+                pace = s.at.saturating_duration_since(b);
             }
         }
-    });
-    std::thread::sleep(after);
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reap");
-    reader.join().expect("reader");
+    }
+    std::thread::sleep(pace.mul_f64(fraction));
+    let killed = child.kill().expect("SIGKILL");
+    assert!(killed.was_running, "the child exited before it was killed");
     let (mut acked, mut finalized) = (Vec::new(), Vec::new());
-    for line in rx.try_iter() {
+    for line in &killed.signals {
         match line.split_once(' ') {
             Some(("ACK", id)) => acked.push(id.parse().expect("id")),
             Some(("FIN", id)) => finalized.push(id.parse().expect("id")),
             _ => {}
         }
     }
-    (acked, finalized)
+    Cycle {
+        acked,
+        finalized,
+        mid_write: killed.last(is_step) == Some("BEGIN"),
+    }
 }
 
 /// Every record id with its status, in one query.
@@ -101,15 +127,19 @@ fn kill_9_during_appends_never_loses_an_acknowledged_event() {
     let dir = tempfile::tempdir().expect("tempdir");
     let home = dir.path().join("ws");
     let (mut all_acked, mut all_finalized) = (Vec::new(), Vec::new());
-    let mut killed_mid_stream = 0;
+    let (mut killed_mid_stream, mut killed_mid_write) = (0, 0);
     for cycle in 0..n {
-        let wait = Duration::from_millis(rng.range(3, 40));
-        let (acked, finalized) = run_child_and_kill(&home, wait);
-        if !acked.is_empty() {
+        // Most kills after a few commits, some at the very first write after opening.
+        let commits = rng.range(0, 8);
+        let c = run_child_and_kill(&home, commits, rng.unit());
+        if !c.acked.is_empty() {
             killed_mid_stream += 1;
         }
-        all_acked.extend(acked);
-        all_finalized.extend(finalized);
+        if c.mid_write {
+            killed_mid_write += 1;
+        }
+        all_acked.extend(c.acked);
+        all_finalized.extend(c.finalized);
         // Reopen after every crash: recovery must leave every acknowledged event in place.
         let ws = Workspace::open_default(&home).expect("reopen after kill");
         let report = ws.verify_journal().expect("verify");
@@ -134,11 +164,16 @@ fn kill_9_during_appends_never_loses_an_acknowledged_event() {
         .map(|r| r.events)
         .unwrap_or(0);
     eprintln!(
-        "{n} kill cycles, {} acknowledged records, {events} events, {killed_mid_stream} cycles killed mid-stream",
+        "{n} kill cycles, {} acknowledged records, {events} events, {killed_mid_stream} cycles \
+         killed mid-stream, {killed_mid_write} inside a write",
         all_acked.len()
     );
     assert!(
         killed_mid_stream as u64 > n / 2,
-        "the child must usually be killed while appending"
+        "the child must usually be killed while appending: {killed_mid_stream} of {n}"
+    );
+    assert!(
+        killed_mid_write as u64 > n / 2,
+        "the kill must usually land inside a write: {killed_mid_write} of {n}"
     );
 }

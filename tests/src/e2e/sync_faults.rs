@@ -3,14 +3,19 @@
 //! server; the server is killed with SIGKILL in the middle of uploads and restarted; the client
 //! is killed in the middle of syncs and restarted. Afterwards everything must have converged:
 //! every event and file on the server exactly once, every receipt on the device.
+//!
+//! Kills are timed from what the processes themselves report, never from a fixed delay on the
+//! wall clock (which a loaded machine stretches until the kill lands before the work starts):
+//! the server is killed once it has received a random share of the cycle's upload, plus a
+//! random fraction of the time it takes per chunk (measured from its own acknowledgements); the
+//! client is killed after a random number of its own signals (work, sync, each progress step),
+//! plus a random fraction of the time its last step took.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::Child;
 use std::time::{Duration, Instant};
 
 use casetrail_core::model::EvidenceKind;
-use casetrail_core::sync::SyncOptions;
+use casetrail_core::sync::{Progress, SyncListener, SyncOptions};
 use casetrail_server::SqliteStorage;
 use rusqlite::OptionalExtension;
 
@@ -19,7 +24,7 @@ use crate::backoffice::{
     partial_path, runtime, sync, video_bytes,
 };
 use crate::fault_proxy::{Fault, FaultProxy};
-use crate::support::{Rng, cycles, spawn_self};
+use crate::support::{Rng, Signalling, cycles, signal};
 
 #[test]
 fn converges_after_cuts_resets_stalls_and_slow_answers() {
@@ -111,33 +116,57 @@ fn server_child() {
     let running = rt
         .block_on(casetrail_server::start(storage, addr, None, None))
         .expect("serve");
-    // Straight to the handle: the test harness captures `println!`.
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "READY").expect("stdout");
-    out.flush().expect("flush");
-    drop(out);
+    signal("READY").expect("signal");
     let _ = rt.block_on(running.wait());
 }
 
-fn spawn_server(dir: &Path, port: u16) -> Child {
-    let mut child = spawn_self(
+/// Starts a server child and waits until it listens.
+fn spawn_server(dir: &Path, port: u16) -> Signalling {
+    let mut child = Signalling::spawn(
         SERVER_CHILD_TEST,
         &[(SERVER_CHILD, format!("{}|{port}", dir.display()))],
     )
     .expect("spawn server");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        match lines.next() {
-            // libtest prints "test … … " without a newline before the child speaks.
-            Some(Ok(line)) if line.trim_end().ends_with("READY") => break,
-            Some(Ok(_)) => {}
-            _ => panic!("server child did not start"),
-        }
-        assert!(Instant::now() < deadline, "server child did not start");
-    }
+    child.wait_for("the server to listen", |l| l == "READY");
     child
+}
+
+/// Kills a child that must still have been running.
+fn kill(child: Signalling) -> crate::support::Killed {
+    let killed = child.kill().expect("SIGKILL");
+    assert!(killed.was_running, "the child exited before it was killed");
+    killed
+}
+
+/// The server's own pace, as the client sees it: the time between its last two chunk
+/// acknowledgements (the server answers a chunk once it is fsynced and recorded).
+#[derive(Default)]
+struct ChunkPace {
+    state: parking_lot::Mutex<(Option<Instant>, Duration)>,
+}
+
+impl ChunkPace {
+    fn per_chunk(&self) -> Duration {
+        self.state.lock().1
+    }
+
+    /// A new server: the gap since the last one's acknowledgement is not a chunk's time.
+    fn restart(&self) {
+        self.state.lock().0 = None;
+    }
+}
+
+impl SyncListener for ChunkPace {
+    fn on_progress(&self, progress: Progress) {
+        if let Progress::Media { .. } = progress {
+            let now = Instant::now();
+            let mut state = self.state.lock();
+            if let Some(last) = state.0 {
+                state.1 = now.saturating_duration_since(last);
+            }
+            state.0 = Some(now);
+        }
+    }
 }
 
 fn free_port() -> u16 {
@@ -222,7 +251,7 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
     let ws = device(&dir.path().join("phone"));
     let case = case_with_records(&ws, "望统检〔2026〕21号", 2);
     {
-        let mut first = spawn_server(&data, port);
+        let first = spawn_server(&data, port);
         let storage = SqliteStorage::open(
             &data,
             std::sync::Arc::new(casetrail_core::store::clock::SystemClock::new()),
@@ -236,8 +265,7 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
             ca_pem: None,
         }))
         .expect("enrol");
-        first.kill().expect("kill");
-        first.wait().expect("reap");
+        kill(first);
     }
     // A proxy in front counts the bytes the client sends, across restarts.
     let proxy =
@@ -251,30 +279,42 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
     let mut sources = Vec::new();
     let mut total = 0u64;
     let mut killed_mid_upload = 0;
+    let pace = ChunkPace::default();
     for cycle in 0..n {
         let bytes = video_bytes(8 * 1024 * 1024 + cycle as usize, 100 + cycle);
         let item = capture(&ws, case, &bytes, EvidenceKind::Video);
         total += bytes.len() as u64;
+        // Killed once the server has received this many bytes of the cycle's sync (requests,
+        // events, chunks), then a random fraction of the time it takes per chunk, so the kill
+        // falls anywhere in receiving, writing, fsyncing or recording a chunk.
+        let target = rng.range(0, bytes.len() as u64);
+        let fraction = rng.unit();
         sources.push((item.original.sha256, bytes));
-        let mut child = spawn_server(&data, port);
-        let wait = Duration::from_millis(rng.range(5, 100));
+        let child = spawn_server(&data, port);
+        pace.restart();
+        let base = proxy.stats().bytes_upstream;
         let outcome = rt.block_on(async {
             let cancel = tokio_util::sync::CancellationToken::new();
-            let sync = ws.sync(&opts, &casetrail_core::sync::Silent, &cancel);
+            let sync = ws.sync(&opts, &pace, &cancel);
+            let trigger = async {
+                while proxy.stats().bytes_upstream.saturating_sub(base) < target {
+                    tokio::time::sleep(Duration::from_micros(200)).await;
+                }
+                tokio::time::sleep(pace.per_chunk().mul_f64(fraction)).await;
+            };
             tokio::select! {
                 r = sync => Some(r),
-                _ = tokio::time::sleep(wait) => None,
+                _ = trigger => None,
             }
         });
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
+        kill(child);
         if outcome.is_none() {
             killed_mid_upload += 1;
         }
         check_uploads_after_kill(&data, &sources);
     }
     // Restart for good and drain.
-    let mut child = spawn_server(&data, port);
+    let child = spawn_server(&data, port);
     let mut done = false;
     for _ in 0..5 {
         if sync(&rt, &ws, &opts).is_ok_and(|r| r.complete()) {
@@ -282,8 +322,7 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
             break;
         }
     }
-    child.kill().expect("kill");
-    child.wait().expect("reap");
+    kill(child);
     assert!(done, "did not drain after the last restart");
     check_uploads_after_kill(&data, &sources);
     let storage = SqliteStorage::open(
@@ -313,7 +352,18 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
 const CLIENT_CHILD: &str = "CASETRAIL_CLIENT_CHILD";
 const CLIENT_CHILD_TEST: &str = "e2e::sync_faults::client_child";
 
-/// The child's role: a phone that captures and syncs in a loop until killed.
+/// A listener that signals every progress step of a sync to the parent.
+struct SignalProgress;
+
+impl SyncListener for SignalProgress {
+    fn on_progress(&self, _: Progress) {
+        signal("PROGRESS").expect("signal");
+    }
+}
+
+/// The child's role: a phone that captures and syncs in a loop until killed, signalling
+/// `WORK` before it records and captures, `SYNC` before each sync, `PROGRESS` at each of its
+/// steps and `DONE` after it.
 #[test]
 fn client_child() {
     let Ok(home) = std::env::var(CLIENT_CHILD) else {
@@ -327,15 +377,27 @@ fn client_child() {
         batch: 20,
         ..fast()
     };
+    signal("READY").expect("signal");
     let mut i = 0u64;
     loop {
         i += 1;
+        signal("WORK").expect("signal");
         case_records(&ws, case, 3);
         if i % 4 == 0 {
             capture_video(&ws, case, 300 * 1024, i);
         }
-        let _ = sync(&rt, &ws, &opts);
+        signal("SYNC").expect("signal");
+        let _ = rt.block_on(ws.sync(
+            &opts,
+            &SignalProgress,
+            &tokio_util::sync::CancellationToken::new(),
+        ));
+        signal("DONE").expect("signal");
     }
+}
+
+fn is_client_step(line: &str) -> bool {
+    matches!(line, "WORK" | "SYNC" | "PROGRESS" | "DONE")
 }
 
 fn case_records(ws: &casetrail_core::Workspace, case: casetrail_core::model::CaseId, n: usize) {
@@ -363,15 +425,29 @@ fn client_killed_during_sync_loses_and_duplicates_nothing() {
         case_with_records(&ws, "望统检〔2026〕22号", 1);
         server.enrol(&ws, &server.url);
     }
+    let mut killed_mid_sync = 0;
     for _ in 0..n {
-        let mut child = spawn_self(
+        let mut child = Signalling::spawn(
             CLIENT_CHILD_TEST,
             &[(CLIENT_CHILD, home.display().to_string())],
         )
         .expect("spawn client");
-        std::thread::sleep(Duration::from_millis(rng.range(20, 250)));
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reap");
+        child.wait_for("the client to start", |l| l == "READY");
+        // A random number of the child's own steps, then a random fraction of the time its
+        // last step took: the kill falls anywhere in recording, capturing or syncing.
+        let (steps, fraction) = (rng.range(1, 24), rng.unit());
+        let mut last = child.wait_for("a step", is_client_step).at;
+        let mut pace = Duration::ZERO;
+        for _ in 1..steps {
+            let at = child.wait_for("a step", is_client_step).at;
+            pace = at.saturating_duration_since(last);
+            last = at;
+        }
+        std::thread::sleep(pace.mul_f64(fraction));
+        let killed = kill(child);
+        if matches!(killed.last(is_client_step), Some("SYNC" | "PROGRESS")) {
+            killed_mid_sync += 1;
+        }
     }
     let ws = device(&home);
     assert!(ws.verify_journal().expect("verify").is_sound());
@@ -385,9 +461,17 @@ fn client_killed_during_sync_loses_and_duplicates_nothing() {
     assert!(done, "did not drain after the kills");
     assert_converged(&server.storage, &ws);
     let events = ws.store().read(|v| v.journal()).expect("journal").len();
-    eprintln!("client_kill: {n} kills, {events} events and all files delivered exactly once");
+    eprintln!(
+        "client_kill: {n} kills ({killed_mid_sync} mid-sync), {events} events and all files \
+         delivered exactly once"
+    );
     assert!(
         events > n as usize,
         "the children did little work: {events} events"
+    );
+    // About half the steps are a sync's: a quarter at least must have been cut mid-sync.
+    assert!(
+        killed_mid_sync >= n / 4,
+        "only {killed_mid_sync} of {n} kills landed mid-sync"
     );
 }
