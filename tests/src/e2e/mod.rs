@@ -1,5 +1,6 @@
 //! End-to-end scenarios.
 
+mod capture_crash;
 mod crash;
 mod field;
 mod format;
