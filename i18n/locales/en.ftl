@@ -172,7 +172,6 @@ state-record_void = the record is void
 state-no_change = nothing changed
 state-case_archived = the case is archived and read-only
 state-status_transition_not_allowed = that status change is not allowed
-state-record_owned_by_another_device = the record was made on another device; only that device may change it
 
 ## Command line
 cli-error-prefix = error:{" "}
@@ -658,6 +657,18 @@ server-code-revoked = This device's key has been revoked (reported lost)
 server-code-unknown_device = The back office does not know this device; enrol again
 server-code-conflict = The back office holds an event with the same number and other content; recorded as an incident
 server-code-refused_events = The back office could not verify the events
+state-backoffice_only = approvals, assignments and revocations are issued by the back office only
+state-device_kind_from_backoffice = the back office issues only back-office events
+state-unknown_case = no such case here
+state-not_on_case = the officer this device is enrolled for is not an officer of this case
+state-removed_from_case = the back office took the officer this device is enrolled for off this case
+state-case_closed = the case is closed; it can only be archived
+state-slot_of_another_officer = this signature slot belongs to another officer; only that officer's device can sign it
+state-capture_not_own = evidence can be captured only as this device and by an officer of the case
+state-opener_not_named = a case can be opened only by one of its officers
+state-unknown_kind = an event kind this software does not know
+state-record_of_another_device = another device made this record; only that device can change it
+server-code-forbidden_event = refused by the back office: the batch holds an event this device may not write (another officer's case or record, a closed case); kept as an incident
 server-code-too_large = The file is larger than the back office accepts
 cli-bad-ca = Cannot read the CA certificate file: { $why }
 cli-enrolled = Enrolled with { $url }: officer { $officer }, back-office chain { $server }

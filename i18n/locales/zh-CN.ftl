@@ -172,7 +172,6 @@ state-record_void = 该文书已作废
 state-no_change = 内容没有变化
 state-case_archived = 案件已归档，只读
 state-status_transition_not_allowed = 不允许转换到该状态
-state-record_owned_by_another_device = 该文书由另一台设备制作，只能由该设备修改
 
 ## Command line
 cli-error-prefix = 错误：
@@ -658,6 +657,18 @@ server-code-revoked = 本设备的密钥已被吊销（设备挂失）
 server-code-unknown_device = 局端不认识本设备，请重新登记
 server-code-conflict = 局端已有同一序号但内容不同的事件，已记录为安全事件
 server-code-refused_events = 局端校验事件未通过
+state-backoffice_only = 审批、分派和吊销只能由局端签发
+state-device_kind_from_backoffice = 局端只签发审批、分派和吊销等局端事件
+state-unknown_case = 局端或本机没有该案件
+state-not_on_case = 本设备登记的执法人员不是该案件的执法人员，不能记录
+state-removed_from_case = 局端已将本设备登记的执法人员调离该案件，不能再记录
+state-case_closed = 案件已结案，只能归档
+state-slot_of_another_officer = 该签名栏属于另一名执法人员，只能由其本人的设备签署
+state-capture_not_own = 证据只能以本设备和本案件执法人员的名义采集
+state-opener_not_named = 立案的执法人员必须是本设备登记的执法人员
+state-unknown_kind = 不认识的事件类型，不能记录
+state-record_of_another_device = 该文书由另一台设备制作，只能由该设备修改
+server-code-forbidden_event = 局端拒收：批次中有本设备无权记录的事件（他人的案件或文书、已结案的案件），已记录为安全事件
 server-code-too_large = 文件超过局端允许的大小
 cli-bad-ca = 无法读取 CA 证书文件：{ $why }
 cli-enrolled = 已在局端 { $url } 登记：执法证号 { $officer }，局端签名链 { $server }

@@ -8,6 +8,7 @@
 //! journal. The workspace calls it before writing, so a record that breaks a rule is refused with
 //! a specific error and nothing is written.
 
+mod authz;
 mod calendar;
 mod cite;
 mod deadlines;
@@ -18,6 +19,7 @@ mod service;
 
 use chrono::{DateTime, Utc};
 
+pub use authz::{Actor, CaseIndex, CaseStanding, Denial, authorize, open_for};
 pub use calendar::WorkCalendar;
 use casetrail_model::bodies::ServiceMethod;
 use casetrail_model::{

@@ -239,6 +239,24 @@ impl SqliteStorage {
         let key = parse_key(&key).ok_or(ServerError::Internal("bad stored key".into()))?;
         Ok((key, revoked.as_deref().and_then(parse_ts)))
     }
+
+    /// An enrolled device's revocation time and the officer it is bound to.
+    pub(crate) fn device_officer(
+        &self,
+        device: DeviceId,
+    ) -> Result<(Option<DateTime<Utc>>, String)> {
+        let row: Option<(Option<String>, String)> = self.read(|x| {
+            Ok(x.sql()
+                .query_row(
+                    "SELECT revoked_at, officer FROM srv_devices WHERE device_id = ?1",
+                    params![device.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?)
+        })?;
+        let (revoked, officer) = row.ok_or(ServerError::NotFound("unknown_device"))?;
+        Ok((revoked.as_deref().and_then(parse_ts), officer))
+    }
 }
 
 fn parse_key(hex_key: &str) -> Option<VerifyingKey> {

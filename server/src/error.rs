@@ -13,6 +13,13 @@ pub enum ServerError {
     /// A revoked device, a bad enrolment code, events of another device.
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
+    /// An event of the batch its device may not write (another officer's case or record, a
+    /// closed case, a back-office kind, an unknown kind); nothing of the batch was stored.
+    #[error("forbidden: {detail}")]
+    ForbiddenEvent {
+        /// Which event and why: `event <seq> (<kind>): <code>`.
+        detail: String,
+    },
     /// Unknown device or upload.
     #[error("not found: {0}")]
     NotFound(&'static str),
@@ -53,7 +60,7 @@ impl ServerError {
         match self {
             ServerError::BadRequest(_) => 400,
             ServerError::Unauthorized(_) => 401,
-            ServerError::Forbidden(_) => 403,
+            ServerError::Forbidden(_) | ServerError::ForbiddenEvent { .. } => 403,
             ServerError::NotFound(_) => 404,
             ServerError::Conflict { .. } => 409,
             ServerError::TooLarge => 413,
@@ -72,6 +79,7 @@ impl ServerError {
             | ServerError::Forbidden(c)
             | ServerError::NotFound(c) => c,
             ServerError::Conflict { code, .. } | ServerError::Unprocessable { code, .. } => code,
+            ServerError::ForbiddenEvent { .. } => "forbidden_event",
             ServerError::TooLarge => "too_large",
             ServerError::ChecksumMismatch => "checksum_mismatch",
             ServerError::StorageFull => "storage_full",

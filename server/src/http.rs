@@ -166,9 +166,9 @@ async fn backoffice_events(
     headers: HeaderMap,
     Query(q): Query<After>,
 ) -> Result<Response> {
-    device(&state, &headers).await?;
+    let device = device(&state, &headers).await?;
     let after = q.after.unwrap_or(0);
-    let resp = blocking(&state, move |s| s.backoffice_events(after)).await?;
+    let resp = blocking(&state, move |s| s.backoffice_events(device, after)).await?;
     Ok(axum::Json(resp).into_response())
 }
 

@@ -95,6 +95,11 @@ impl SqliteStorage {
                 }
             }
             ImportRefusal::UnknownDevice(_) => ServerError::Forbidden("unknown_device"),
+            ImportRefusal::Denied { seq, kind, denial } => {
+                let detail = format!("event {seq} ({kind}): {}", denial.code());
+                self.incident(Some(device), "denied_event", &detail);
+                ServerError::ForbiddenEvent { detail }
+            }
             other => {
                 self.incident(Some(device), "refused_events", &other.to_string());
                 ServerError::Unprocessable {
@@ -105,10 +110,28 @@ impl SqliteStorage {
         }
     }
 
-    /// The back office's own signed events after `after`, a page at a time.
-    pub(crate) fn own_events_after(&self, after: u64) -> Result<BackofficeEvents> {
+    /// The back office's own signed events after `after`, a page at a time, as `device` may
+    /// see them: in full when they are about its own cases or itself, else as stubs (header and
+    /// signature, body withheld), so its copy of the chain still verifies and nothing else leaks.
+    pub(crate) fn own_events_after(
+        &self,
+        device: DeviceId,
+        after: u64,
+    ) -> Result<BackofficeEvents> {
         let me = self.device_id();
-        let events = self.store().read(|v| v.chain(me, after, EVENTS_PAGE))?;
+        let (_, officer) = self.device_officer(device)?;
+        let events = self.store().read(|v| {
+            v.chain(me, after, EVENTS_PAGE)?
+                .into_iter()
+                .map(|e| {
+                    Ok(if visible(&v, &e, device, &officer)? {
+                        e
+                    } else {
+                        e.to_stub()
+                    })
+                })
+                .collect::<casetrail_store::Result<Vec<_>>>()
+        })?;
         Ok(BackofficeEvents {
             events: events.iter().map(WireEvent::from_stored).collect(),
         })
@@ -180,4 +203,33 @@ fn flag(
          VALUES (?1, ?2, 'signed_after_revocation', ?3)",
         params![device.to_string(), seq as i64, now],
     )?)
+}
+
+/// Whether `device` (enrolled for `officer`) may read a back-office event in full: the chain's
+/// genesis; a revocation of itself; an assignment naming its officer; anything about a case its
+/// officer is on now.
+fn visible(
+    view: &casetrail_store::View<'_>,
+    event: &StoredEvent,
+    device: DeviceId,
+    officer: &str,
+) -> casetrail_store::Result<bool> {
+    use casetrail_protocol::events::v1::Event;
+    let Ok(header) = event.parsed_header() else {
+        return Ok(false);
+    };
+    let Ok(Some(parsed)) = Event::parse(&header.kind, &event.body) else {
+        return Ok(false);
+    };
+    Ok(match &parsed {
+        Event::DeviceGenesis(_) => true,
+        Event::DeviceRevoked(r) => r.device_id == device,
+        Event::CaseAssigned(a) if a.officers.iter().any(|o| o == officer) => true,
+        other => match other.case_id() {
+            Some(case) => view
+                .case_standing(case)?
+                .is_some_and(|s| s.officers.iter().any(|o| o == officer)),
+            None => false,
+        },
+    })
 }

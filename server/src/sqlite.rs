@@ -224,8 +224,8 @@ impl Storage for SqliteStorage {
         self.accept_push(device, req)
     }
 
-    fn backoffice_events(&self, after: u64) -> Result<BackofficeEvents> {
-        self.own_events_after(after)
+    fn backoffice_events(&self, device: DeviceId, after: u64) -> Result<BackofficeEvents> {
+        self.own_events_after(device, after)
     }
 
     fn media_create(&self, device: DeviceId, req: &MediaCreate) -> Result<MediaStatus> {

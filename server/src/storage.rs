@@ -65,8 +65,9 @@ pub trait Storage: Send + Sync + 'static {
     fn authenticate(&self, token: &str) -> Result<DeviceId>;
     /// Verifies and stores a batch of the device's journal; answers with receipts.
     fn push(&self, device: DeviceId, req: &PushRequest) -> Result<PushResponse>;
-    /// The back office's own signed events after `after`.
-    fn backoffice_events(&self, after: u64) -> Result<BackofficeEvents>;
+    /// The back office's own signed events after `after`, as `device` may see them (events
+    /// about other officers' cases as stubs).
+    fn backoffice_events(&self, device: DeviceId, after: u64) -> Result<BackofficeEvents>;
     /// Starts or finds an upload.
     fn media_create(&self, device: DeviceId, req: &MediaCreate) -> Result<MediaStatus>;
     /// Where an upload stands, if it exists.

@@ -147,6 +147,16 @@ pub enum ImportRefusal {
         /// What is wrong.
         kind: DefectKind,
     },
+    /// The event verifies but its writer may not write it (`casetrail_rules::authorize`).
+    #[error("event {seq} ({kind}) is not allowed: {}", denial.code())]
+    Denied {
+        /// Its seq.
+        seq: u64,
+        /// Its kind.
+        kind: String,
+        /// Why.
+        denial: casetrail_rules::Denial,
+    },
     /// A seq already held with different bytes: an attempt to rewrite history.
     #[error("event {seq} conflicts with the one held")]
     Conflict {

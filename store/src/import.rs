@@ -61,10 +61,14 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let key = foreign_key(&tx, device)?;
+        let actor = crate::View::new(&tx).actor_of(device)?;
+        // Only the back office's chain may show a phone events as stubs (other cases').
+        let stubs = actor == casetrail_rules::Actor::BackOffice;
         let mut head = chain_head(&tx, device)?;
         let mut out = Vec::with_capacity(events.len());
         for offered in events {
-            let header = check_event(offered, &key).map_err(|kind| defect(offered.seq, kind))?;
+            let header =
+                check_event(offered, &key, stubs).map_err(|kind| defect(offered.seq, kind))?;
             let outcome = match held(&tx, device, offered.seq)? {
                 Some((pos, hash)) if hash == offered.event_hash => Imported::AlreadyHeld(pos),
                 Some((_, hash)) => {
@@ -86,10 +90,22 @@ impl Store {
                     if header.prev != head.prev {
                         return Err(defect(offered.seq, DefectKind::BrokenLink));
                     }
+                    let event = if stubs && offered.is_stub() {
+                        None
+                    } else {
+                        let event = Event::parse(&header.kind, &offered.body)
+                            .map_err(|_| defect(offered.seq, DefectKind::AlteredBody))?;
+                        // Who may write this about that case, checked before anything is stored.
+                        casetrail_rules::authorize(&actor, event.as_ref(), &crate::View::new(&tx))
+                            .map_err(|denial| ImportRefusal::Denied {
+                                seq: offered.seq,
+                                kind: header.kind.clone(),
+                                denial,
+                            })?;
+                        event
+                    };
                     let pos = insert_event(&tx, offered, &header, None)?;
-                    if let Some(event) = Event::parse(&header.kind, &offered.body)
-                        .map_err(|_| defect(offered.seq, DefectKind::AlteredBody))?
-                    {
+                    if let Some(event) = event {
                         // The header's case is what a case's journal is gathered by: it must be
                         // the case the body is about.
                         if event.case_id() != header.case {

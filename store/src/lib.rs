@@ -171,14 +171,15 @@ impl<'a> ExtensionTx<'a> {
         View::new(self.tx)
     }
 
-    /// Trusts `key` for `device`'s chain as a peer (a phone enrolled with the back office).
+    /// Trusts `key` for `device`'s chain as a peer: a phone enrolled with the back office for
+    /// `officer` (certificate number), who it writes as.
     pub fn trust_peer(
         &self,
         device: DeviceId,
         key: &ed25519_dalek::VerifyingKey,
-        label: &str,
+        officer: &str,
     ) -> Result<()> {
-        insert_device(self.tx, device, key, "peer", label)
+        insert_device(self.tx, device, key, "peer", officer, Some(officer))
     }
 
     /// Keeps a media receipt the back office issued, so the rules see when each file arrived.
@@ -285,7 +286,7 @@ impl Store {
             ChainRole::Peer => ("peer", "peer"),
             ChainRole::Backoffice => ("server", "back office"),
         };
-        self.write(|tx| insert_device(tx, device, key, role, label))
+        self.write(|tx| insert_device(tx, device, key, role, label, None))
     }
 
     /// Starts `key`'s chain: trusts the key as this store's own and appends its genesis event,
@@ -298,7 +299,14 @@ impl Store {
     ) -> Result<Appended> {
         let public = key.verifying_key();
         let mut out = self.append_all(key, at, |v| {
-            insert_device(v.conn, key.device_id(), &public, "self", "this device")?;
+            insert_device(
+                v.conn,
+                key.device_id(),
+                &public,
+                "self",
+                "this device",
+                None,
+            )?;
             Ok::<_, Error>(vec![Event::DeviceGenesis(v1::DeviceGenesis {
                 public_key: hex::encode(public.as_bytes()),
                 alg: journal::ALG_ED25519.to_owned(),
@@ -372,6 +380,9 @@ impl Store {
                 .parsed_header()
                 .map_err(|err| Error::Journal(format!("event {}: {err}", e.seq)))?;
             insert_event(&tx, e, &header, Some(e.pos))?;
+            if e.is_stub() {
+                continue;
+            }
             if let Some(event) = Event::parse(&header.kind, &e.body)? {
                 projection::apply(&tx, e.pos, &header, &event)?;
             }
@@ -422,8 +433,12 @@ fn append_all_locked<E: From<Error>>(
         Some(head) => *head,
         None => chain_head(&tx, device)?,
     };
+    let actor = View::new(&tx).actor_of(device)?;
     let mut out = Vec::with_capacity(events.len());
     for event in &events {
+        // The rule the back office will apply: an honest phone never signs what it would refuse.
+        casetrail_rules::authorize(&actor, Some(event), &View::new(&tx))
+            .map_err(|d| Error::state(d.code()))?;
         let body = event.to_bytes().map_err(Error::from)?;
         let (stored, header) =
             journal::seal_with_header(key, head, at.clone(), event.kind(), event.case_id(), body);
@@ -498,29 +513,32 @@ fn insert_device(
     key: &ed25519_dalek::VerifyingKey,
     role: &str,
     label: &str,
+    officer: Option<&str>,
 ) -> Result<()> {
     conn.execute(
-        "INSERT OR IGNORE INTO devices (device_id, public_key, role, label) VALUES (?1, ?2, ?3, ?4)",
-        params![device.to_string(), key.as_bytes().as_slice(), role, label],
+        "INSERT OR IGNORE INTO devices (device_id, public_key, role, label, officer) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![device.to_string(), key.as_bytes().as_slice(), role, label, officer],
     )?;
     Ok(())
 }
 
 fn copy_trusted_devices(from: &Connection, to: &Transaction<'_>) -> Result<()> {
-    let mut stmt = from.prepare("SELECT device_id, public_key, role, label FROM devices")?;
+    let mut stmt =
+        from.prepare("SELECT device_id, public_key, role, label, officer FROM devices")?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, Vec<u8>>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
         ))
     })?;
     for row in rows {
-        let (id, key, role, label) = row?;
+        let (id, key, role, label, officer) = row?;
         to.execute(
-            "INSERT INTO devices (device_id, public_key, role, label) VALUES (?1, ?2, ?3, ?4)",
-            params![id, key, role, label],
+            "INSERT INTO devices (device_id, public_key, role, label, officer) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, key, role, label, officer],
         )?;
     }
     let mut stmt = from.prepare("SELECT key, value FROM meta")?;

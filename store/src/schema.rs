@@ -45,6 +45,10 @@ pub const CORE: MigrationSet = MigrationSet {
             include_str!("../migrations/003_evidence.sql"),
         ),
         ("004_sync", include_str!("../migrations/004_sync.sql")),
+        (
+            "005_officers",
+            include_str!("../migrations/005_officers.sql"),
+        ),
     ],
 };
 

@@ -311,7 +311,7 @@ impl Store {
                     ts(e.enrolled_at)
                 ],
             )?;
-            insert_device(tx, e.server_device_id, &key, "server", "back office")
+            insert_device(tx, e.server_device_id, &key, "server", "back office", None)
         })
     }
 

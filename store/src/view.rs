@@ -102,15 +102,23 @@ pub(crate) fn stored_event(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
 /// The keys this store trusts.
 fn trusted_keys(conn: &Connection) -> Result<TrustedKeys> {
     let mut keys = TrustedKeys::new();
-    let mut stmt = conn.prepare("SELECT device_id, public_key FROM devices")?;
+    let mut stmt = conn.prepare("SELECT device_id, public_key, role FROM devices")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Vec<u8>>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     for row in rows {
-        let (id, key) = row?;
-        let key = key_of(&key)?;
-        keys.insert(parse_id(&id)?, key)
+        let (id, key, role) = row?;
+        let device: DeviceId = parse_id(&id)?;
+        keys.insert(device, key_of(&key)?)
             .map_err(|e| Error::Crypto(e.to_string()))?;
+        // The back office shows a phone other cases' events as stubs.
+        if role == "server" {
+            keys.allow_stubs(device);
+        }
     }
     Ok(keys)
 }
@@ -774,6 +782,126 @@ impl<'a> View<'a> {
     /// Whether this store is the back office's.
     pub fn is_backoffice(&self) -> Result<bool> {
         is_backoffice(self.conn)
+    }
+}
+
+impl View<'_> {
+    /// What the rule of who may write needs to know of a case, if it is held: its status, the
+    /// officers on it now (the back office's latest assignment, else those named at opening).
+    pub fn case_standing(&self, case: CaseId) -> Result<Option<casetrail_rules::CaseStanding>> {
+        let status: Option<String> = self
+            .conn
+            .prepare_cached("SELECT status FROM cases WHERE case_id = ?1")?
+            .query_row(params![case.to_string()], |r| r.get(0))
+            .optional()?;
+        let Some(status) = status else {
+            return Ok(None);
+        };
+        let status = CaseStatus::parse(&status).ok_or_else(|| corrupt("status"))?;
+        let certs = |sql: &str| -> Result<Vec<String>> {
+            Ok(self
+                .conn
+                .prepare_cached(sql)?
+                .query_map(params![case.to_string()], |r| r.get::<_, Option<String>>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect())
+        };
+        let named = certs(
+            "SELECT json_extract(o.value, '$.cert_no') FROM cases c, json_each(c.draft, '$.officers') o
+             WHERE c.case_id = ?1",
+        )?;
+        let assignment: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT body FROM backoffice_events WHERE case_id = ?1
+                 AND kind = 'backoffice.case_assigned' ORDER BY pos DESC LIMIT 1",
+            )?
+            .query_row(params![case.to_string()], |r| r.get(0))
+            .optional()?;
+        let (officers, assigned) = match assignment {
+            Some(_) => (
+                certs(
+                    "SELECT o.value FROM (SELECT body FROM backoffice_events WHERE case_id = ?1
+                       AND kind = 'backoffice.case_assigned' ORDER BY pos DESC LIMIT 1) b,
+                     json_each(b.body, '$.officers') o",
+                )?,
+                true,
+            ),
+            None => (named.clone(), false),
+        };
+        Ok(Some(casetrail_rules::CaseStanding {
+            status,
+            officers,
+            assigned,
+            named,
+        }))
+    }
+
+    /// The device that made a record, if the record is held.
+    pub fn record_owner(&self, record: RecordId) -> Result<Option<DeviceId>> {
+        self.conn
+            .prepare_cached("SELECT device_id FROM records WHERE record_id = ?1")?
+            .query_row(params![record.to_string()], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|d| parse_id(&d))
+            .transpose()
+    }
+
+    /// The certificate number a signature slot is for, if it is an officer's.
+    pub fn slot_officer(&self, slot: SlotId) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT json_extract(spec, '$.cert_no') FROM signature_slots WHERE slot_id = ?1",
+            )?
+            .query_row(params![slot.to_string()], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// Who writes the next event of `device`'s chain here, by its role in this store: this
+    /// store's own chain (the back office, or a phone as the officer it is enrolled for), the
+    /// back office's chain on a phone, a peer as its officer.
+    pub fn actor_of(&self, device: DeviceId) -> Result<casetrail_rules::Actor> {
+        let row: Option<(String, Option<String>)> = self
+            .conn
+            .prepare_cached("SELECT role, officer FROM devices WHERE device_id = ?1")?
+            .query_row(params![device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let actor = match row {
+            Some((role, _)) if role == "server" => casetrail_rules::Actor::BackOffice,
+            Some((role, _)) if role == "self" && is_backoffice(self.conn)? => {
+                casetrail_rules::Actor::BackOffice
+            }
+            Some((role, _)) if role == "self" => casetrail_rules::Actor::Device {
+                device,
+                officer: self.enrolment()?.map(|e| e.officer),
+            },
+            Some((_, officer)) => casetrail_rules::Actor::Device { device, officer },
+            None => casetrail_rules::Actor::Device {
+                device,
+                officer: None,
+            },
+        };
+        Ok(actor)
+    }
+}
+
+/// The store's tables as the rule of who may write sees them. A read that fails counts as
+/// "not held", which refuses the write: the rule fails closed.
+impl casetrail_rules::CaseIndex for View<'_> {
+    fn standing(&self, case: CaseId) -> Option<casetrail_rules::CaseStanding> {
+        self.case_standing(case).ok().flatten()
+    }
+
+    fn record_owner(&self, record: RecordId) -> Option<DeviceId> {
+        View::record_owner(self, record).ok().flatten()
+    }
+
+    fn slot_officer(&self, slot: SlotId) -> Option<String> {
+        View::slot_officer(self, slot).ok().flatten()
     }
 }
 

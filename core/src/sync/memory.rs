@@ -189,8 +189,9 @@ impl Transport for MemoryTransport {
     }
 
     async fn pull(&self, after: u64) -> Answer<BackofficeEvents> {
-        self.device().map_err(refusal)?;
-        self.call(Call::Pull, |s| s.backoffice_events(after)).await
+        let device = self.device().map_err(refusal)?;
+        self.call(Call::Pull, |s| s.backoffice_events(device, after))
+            .await
     }
 
     async fn media_create(&self, req: &MediaCreate) -> Answer<MediaStatus> {

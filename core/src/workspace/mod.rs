@@ -349,9 +349,11 @@ impl Workspace {
         outcome
     }
 
+    /// A record is changed only by the device that made it (`rules::authorize` says so too;
+    /// asked here first so the error names the record rather than the event).
     fn owned(&self, record: &Record) -> Result<()> {
         if record.device_id != self.device_id() {
-            return Err(Error::state("record_owned_by_another_device"));
+            return Err(Error::state(rules::Denial::RecordOfAnotherDevice.code()));
         }
         Ok(())
     }
@@ -385,12 +387,10 @@ impl Workspace {
     }
 }
 
-/// An archived case is read-only.
+/// Whether a case takes new records, evidence and signatures now (the rule of
+/// `rules::authorize`, asked early so nothing is stored for a write that would be refused).
 pub(crate) fn writable(case: &Case) -> Result<()> {
-    if case.status == CaseStatus::Archived {
-        return Err(Error::state("case_archived"));
-    }
-    Ok(())
+    rules::open_for(case.status, false).map_err(|d| Error::state(d.code()))
 }
 
 pub(crate) fn required_reason(reason: &str) -> Result<()> {

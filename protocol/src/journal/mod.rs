@@ -222,6 +222,21 @@ impl StoredEvent {
     pub fn parsed_header(&self) -> Result<EventHeader, HeaderError> {
         EventHeader::parse_canonical(&self.header)
     }
+
+    /// Whether its body is withheld (a stub): zero bytes, which no v1 body is. A stub still
+    /// proves its place in the chain, the header committing to the body by its hash; a reader
+    /// accepts stubs only in a chain whose events it may not see (`TrustedKeys::allow_stubs`).
+    pub fn is_stub(&self) -> bool {
+        self.body.is_empty()
+    }
+
+    /// The same event as a stub: the header and signature, the body withheld.
+    pub fn to_stub(&self) -> StoredEvent {
+        StoredEvent {
+            body: Vec::new(),
+            ..self.clone()
+        }
+    }
 }
 
 #[cfg(test)]

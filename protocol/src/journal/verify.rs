@@ -27,10 +27,12 @@ use serde::Serialize;
 use super::{ALG_ED25519, EventHeader, StoredEvent, event_hash};
 use crate::{DeviceId, Hash};
 
-/// The keys a verifier trusts, one per device chain.
+/// The keys a verifier trusts, one per device chain, and the chains whose events may be shown
+/// as stubs (body withheld) to this reader.
 #[derive(Debug, Clone, Default)]
 pub struct TrustedKeys {
     keys: HashMap<DeviceId, VerifyingKey>,
+    stubs: std::collections::HashSet<DeviceId>,
 }
 
 impl TrustedKeys {
@@ -48,9 +50,19 @@ impl TrustedKeys {
         Ok(())
     }
 
+    /// Accepts stubs in `device`'s chain: events whose body this reader may not see.
+    pub fn allow_stubs(&mut self, device: DeviceId) {
+        self.stubs.insert(device);
+    }
+
     /// The key trusted for `device`.
     pub fn get(&self, device: &DeviceId) -> Option<&VerifyingKey> {
         self.keys.get(device)
+    }
+
+    /// Whether stubs are accepted in `device`'s chain.
+    pub fn stubs_allowed(&self, device: &DeviceId) -> bool {
+        self.stubs.contains(device)
     }
 }
 
@@ -191,7 +203,8 @@ fn check_alone(e: &StoredEvent, keys: &TrustedKeys) -> Checked {
         defects.push(DefectKind::IndexMismatch);
         trusted = false;
     }
-    if Hash::digest(&e.body) != header.body_hash {
+    let withheld = keys.stubs_allowed(&e.device_id) && e.is_stub();
+    if !withheld && Hash::digest(&e.body) != header.body_hash {
         defects.push(DefectKind::AlteredBody);
     }
     let signed = if e.sig_alg != ALG_ED25519 {
@@ -370,10 +383,15 @@ fn check_chain(device: DeviceId, chain: &[Seen], defects: &mut Vec<Defect>) {
 }
 
 /// Checks one event on its own, strictly, against the key of its chain: canonical header, index
-/// fields, allowed algorithm, signature (`verify_strict`), body hash. The first defect found is
-/// returned. Importers use it on events offered one chain at a time; `verify` reports every
-/// defect of a whole journal instead.
-pub fn check_event(e: &StoredEvent, key: &VerifyingKey) -> Result<EventHeader, DefectKind> {
+/// fields, allowed algorithm, signature (`verify_strict`), body hash — unless `stubs` allows a
+/// withheld body (zero bytes: a v1 body is never empty) for a chain whose events the reader may
+/// not see. The first defect found is returned. Importers use it on events offered one chain at
+/// a time; `verify` reports every defect of a whole journal instead.
+pub fn check_event(
+    e: &StoredEvent,
+    key: &VerifyingKey,
+    stubs: bool,
+) -> Result<EventHeader, DefectKind> {
     let header = EventHeader::parse_canonical(&e.header).map_err(|err| err.defect())?;
     if header.device != e.device_id || header.seq != e.seq || event_hash(&e.header) != e.event_hash
     {
@@ -385,7 +403,8 @@ pub fn check_event(e: &StoredEvent, key: &VerifyingKey) -> Result<EventHeader, D
     let signature = Signature::from_slice(&e.signature).map_err(|_| DefectKind::BadSignature)?;
     key.verify_strict(e.event_hash.as_bytes(), &signature)
         .map_err(|_| DefectKind::BadSignature)?;
-    if Hash::digest(&e.body) != header.body_hash {
+    let withheld = stubs && e.is_stub();
+    if !withheld && Hash::digest(&e.body) != header.body_hash {
         return Err(DefectKind::AlteredBody);
     }
     Ok(header)

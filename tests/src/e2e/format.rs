@@ -234,7 +234,7 @@ fn a_v1_workspace_opens_migrates_and_verifies() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     drop(conn);
-    assert!(before >= 4 && before <= SCHEMA_VERSION);
+    assert!((4..=SCHEMA_VERSION).contains(&before));
     let vault = Arc::new(FileVault::open(home.join("keys")).unwrap());
     let ws = Workspace::open(&home, vault, Arc::new(SystemClock::new())).unwrap();
     let report = ws.verify_journal().unwrap();

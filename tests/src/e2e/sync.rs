@@ -595,8 +595,12 @@ impl Storage for Hostile {
         }
         Ok(resp)
     }
-    fn backoffice_events(&self, a: u64) -> casetrail_server::Result<wire::BackofficeEvents> {
-        self.inner.backoffice_events(a)
+    fn backoffice_events(
+        &self,
+        d: DeviceId,
+        a: u64,
+    ) -> casetrail_server::Result<wire::BackofficeEvents> {
+        self.inner.backoffice_events(d, a)
     }
     fn media_create(
         &self,
