@@ -2,7 +2,8 @@
 # Builds the Rust core for iOS and packages it for Swift: static libraries for the device
 # (arm64), the simulator (arm64 + x86_64, merged with lipo) and, unless --ios-only, macOS
 # (arm64 + x86_64, for `swift test`); then generates the Swift bindings with the repository's
-# own uniffi-bindgen (pinned to the library's uniffi), and assembles
+# own uniffi-bindgen (the crate casetrail-uniffi-bindgen, pinned to the library's uniffi; a
+# host tool built on its own, so it does not rebuild the library), and assembles
 # ios/CaseTrailFFI.xcframework plus ios/Sources/CaseTrail/CaseTrail.swift, which Package.swift
 # uses. Needs macOS with Xcode 15.3 or later, rustup, cmake and nasm (libjpeg-turbo is built
 # from source; nasm gives it its x86-64 SIMD). Runs from any directory.
@@ -77,7 +78,7 @@ if [ "$with_macos" = 1 ]; then
 fi
 
 echo "==> uniffi-bindgen: Swift"
-cargo run -q -p casetrail-ffi --features bindgen --bin uniffi-bindgen -- \
+cargo run -q -p casetrail-uniffi-bindgen -- \
   generate --library "$(built aarch64-apple-ios)" --language swift --no-format \
   --out-dir "$staging/swift"
 

@@ -2,8 +2,9 @@
 // the view-models and the error mapping. No Android here, so it builds and tests on any JVM.
 //
 // The bindings are generated, not committed: `generateBindings` builds the core library for this
-// computer and runs the workspace's own uniffi-bindgen on it (the library carries the interface
-// metadata), writing into build/generated/uniffi. The same library serves the JVM tests.
+// computer and runs the workspace's own uniffi-bindgen on it (the crate casetrail-uniffi-bindgen,
+// pinned to the library's uniffi; the library carries the interface metadata), writing into
+// build/generated/uniffi. The same library serves the JVM tests.
 plugins {
     alias(libs.plugins.kotlin.jvm)
 }
@@ -28,7 +29,7 @@ val generateBindings by tasks.registering(Exec::class) {
     inputs.file(hostLibrary)
     outputs.dir(generatedBindings)
     commandLine(
-        "cargo", "run", "-q", "-p", "casetrail-ffi", "--features", "bindgen", "--bin", "uniffi-bindgen", "--",
+        "cargo", "run", "-q", "-p", "casetrail-uniffi-bindgen", "--",
         "generate", "--library", hostLibrary.path, "--language", "kotlin", "--no-format",
         "--out-dir", generatedBindings.get().asFile.path,
     )
