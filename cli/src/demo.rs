@@ -353,8 +353,7 @@ fn backoffice_act(
     let running = rt.block_on(casetrail_server::start(
         storage.clone(),
         "127.0.0.1:0".parse()?,
-        None,
-        None,
+        casetrail_server::ServeOptions::default(),
     ))?;
     let url = running.url(false);
     step(

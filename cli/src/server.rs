@@ -10,7 +10,7 @@ use std::sync::Arc;
 use casetrail_core::model::bodies::ApprovalResult;
 use casetrail_core::model::{BackofficeDecision, DecisionSubject, DeviceId};
 use casetrail_core::store::clock::SystemClock;
-use casetrail_server::{SqliteStorage, Storage, TlsFiles};
+use casetrail_server::{Limits, ServeOptions, SqliteStorage, Storage, TlsFiles};
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
@@ -32,6 +32,14 @@ pub enum ServerCommand {
         /// TLS private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Serve Prometheus metrics on this address (loopback or an internal network).
+        #[arg(long)]
+        metrics_addr: Option<SocketAddr>,
+        /// Log lines as text for a terminal or JSON for a collector (level: RUST_LOG).
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Issue a one-time enrolment code for an officer; prints only the code.
     EnrolCode {
@@ -108,6 +116,68 @@ pub enum ServerCommand {
     },
 }
 
+/// How `server run` writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The back office's limits, each defaulting to `casetrail_server::Limits::default()`.
+#[derive(Debug, clap::Args)]
+pub struct LimitArgs {
+    /// Largest file accepted, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_file_bytes)]
+    max_file_bytes: u64,
+    /// Uploads one device may have open at once.
+    #[arg(long, default_value_t = Limits::default().open_uploads)]
+    open_uploads: u32,
+    /// Bytes of files one device may send per UTC day.
+    #[arg(long, default_value_t = Limits::default().bytes_per_day)]
+    bytes_per_day: u64,
+    /// Journal events one device may send per UTC day.
+    #[arg(long, default_value_t = Limits::default().events_per_day)]
+    events_per_day: u64,
+    /// Days an untouched upload is kept before it is dropped.
+    #[arg(long, default_value_t = Limits::default().partial_ttl.num_days())]
+    partial_ttl_days: i64,
+    /// Seconds to read a request's headers (and a kept-alive connection's idle time).
+    #[arg(long, default_value_t = Limits::default().header_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds for a whole request, body included.
+    #[arg(long, default_value_t = Limits::default().request_timeout.as_secs())]
+    request_timeout_secs: u64,
+    /// Connections open at once; more are closed on arrival.
+    #[arg(long, default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Requests answered at once; more wait.
+    #[arg(long, default_value_t = Limits::default().max_in_flight)]
+    max_in_flight: usize,
+    /// Challenges one device, or one address, may ask for per minute.
+    #[arg(long, default_value_t = Limits::default().challenges_per_minute)]
+    challenges_per_minute: u32,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        use std::time::Duration;
+        Limits {
+            max_file_bytes: self.max_file_bytes,
+            open_uploads: self.open_uploads,
+            bytes_per_day: self.bytes_per_day,
+            events_per_day: self.events_per_day,
+            partial_ttl: chrono::TimeDelta::days(self.partial_ttl_days.max(1)),
+            header_timeout: Duration::from_secs(self.header_timeout_secs.max(1)),
+            request_timeout: Duration::from_secs(self.request_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            max_in_flight: self.max_in_flight.max(1),
+            challenges_per_minute: self.challenges_per_minute.max(1),
+        }
+    }
+}
+
 fn parse_subject(s: &str) -> Result<DecisionSubject, String> {
     DecisionSubject::parse(s).ok_or_else(|| {
         format!("unknown subject {s:?}: case_initiation, emergency_supplement, legal_review, penalty_decision")
@@ -130,7 +200,21 @@ pub fn run(out: &Out, cmd: ServerCommand) -> anyhow::Result<ExitCode> {
             addr,
             tls_cert,
             tls_key,
-        } => serve(out, &data, addr, tls_cert.zip(tls_key)),
+            metrics_addr,
+            log_format,
+            limits,
+        } => {
+            install_log(log_format);
+            let opts = ServeOptions {
+                tls: tls_cert
+                    .zip(tls_key)
+                    .map(|(cert, key)| TlsFiles { cert, key }),
+                admin_token: None, // read once the data folder exists
+                limits: limits.limits(),
+                metrics_addr,
+            };
+            serve(out, &data, addr, opts)
+        }
         ServerCommand::EnrolCode {
             data,
             officer,
@@ -240,13 +324,27 @@ pub fn run(out: &Out, cmd: ServerCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Logs to stderr, filtered by `RUST_LOG` (default: info).
+fn install_log(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // Only fails if a logger is already installed, which then keeps logging.
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
 fn serve(
     out: &Out,
     data: &Path,
     addr: SocketAddr,
-    tls: Option<(PathBuf, PathBuf)>,
+    mut opts: ServeOptions,
 ) -> anyhow::Result<ExitCode> {
-    if tls.is_none() && !addr.ip().is_loopback() {
+    if opts.tls.is_none() && !addr.ip().is_loopback() {
         anyhow::bail!(out.ta(
             "cli-server-plain-not-loopback",
             &[("addr", &addr.to_string())]
@@ -254,14 +352,14 @@ fn serve(
     }
     let rt = crate::sync::runtime()?;
     rt.block_on(async {
-        let storage = Arc::new(SqliteStorage::open_for_serving(
-            data,
-            Arc::new(SystemClock::new()),
-        )?);
-        let tls = tls.map(|(cert, key)| TlsFiles { cert, key });
-        let admin = casetrail_server::admin_token(data)?;
-        let running = casetrail_server::start(storage, addr, tls.as_ref(), Some(admin)).await?;
-        let url = running.url(tls.is_some());
+        let storage = Arc::new(
+            SqliteStorage::open_for_serving(data, Arc::new(SystemClock::new()))?
+                .with_limits(opts.limits.clone()),
+        );
+        opts.admin_token = Some(casetrail_server::admin_token(data)?);
+        let tls = opts.tls.is_some();
+        let running = casetrail_server::start(storage, addr, opts).await?;
+        let url = running.url(tls);
         out.say(out.ta(
             "cli-server-listening",
             &[("url", &url), ("data", &data.display().to_string())],

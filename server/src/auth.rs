@@ -1,7 +1,12 @@
 //! Who may talk to the back office: one-time enrolment codes bound to an officer, enrolment
 //! with proof that the device holds its key, and challenge–response for short-lived bearer
-//! tokens. Codes and tokens are kept only as SHA-256 digests; a challenge is spent whether or
-//! not its answer verifies; a revoked device is refused at every step.
+//! tokens. Codes and tokens are kept only as SHA-256 digests; a revoked device is refused at
+//! every step.
+//!
+//! Challenges are stateless: a nonce carries its expiry and a MAC under a key derived from the
+//! back office's own, so asking for one writes nothing (anyone may ask; a device and an address
+//! are also rate-limited at the HTTP layer). Only a correctly signed answer is written down, to
+//! spend its nonce: a nonce answers once.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -130,24 +135,52 @@ impl SqliteStorage {
         if revoked.is_some() {
             return Err(ServerError::Forbidden("revoked"));
         }
-        let nonce = random_hex(32)?;
         let now = self.now();
-        self.write(|x| {
-            let tx = x.sql();
-            tx.execute(
-                "DELETE FROM srv_nonces WHERE expires_at < ?1",
-                params![ts(now - TimeDelta::days(1))],
-            )?;
-            tx.execute(
-                "INSERT INTO srv_nonces (nonce, device_id, expires_at) VALUES (?1, ?2, ?3)",
-                params![nonce, device.to_string(), ts(now + CHALLENGE_TTL)],
-            )?;
-            Ok(())
-        })?;
+        let expires = (now + CHALLENGE_TTL).timestamp().max(0) as u64;
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).map_err(|e| ServerError::Internal(e.to_string()))?;
+        let mut nonce = Vec::with_capacity(32);
+        nonce.extend_from_slice(&expires.to_be_bytes());
+        nonce.extend_from_slice(&random);
+        nonce.extend_from_slice(&self.challenge_mac(device, &nonce));
         Ok(ChallengeResponse {
-            nonce,
+            nonce: hex::encode(nonce),
             server_time: ts(now),
         })
+    }
+
+    /// The MAC that makes a nonce the back office's: HMAC-SHA-256 under a key derived from its
+    /// signing key, over the device and the nonce's expiry and random part, cut to 16 bytes.
+    fn challenge_mac(&self, device: DeviceId, head: &[u8]) -> [u8; 16] {
+        use hmac::{KeyInit, Mac};
+        let key =
+            Hash::digest_parts(&[b"casetrail/challenge-key/v1", self.key().seed().as_slice()]);
+        let mut mac = match <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key.as_bytes()) {
+            Ok(m) => m,
+            // HMAC takes a key of any length; a 32-byte one cannot be refused.
+            Err(_) => return [0; 16],
+        };
+        mac.update(b"casetrail/challenge/v1\n");
+        mac.update(device.to_string().as_bytes());
+        mac.update(head);
+        let full = mac.finalize().into_bytes();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&full[..16]);
+        out
+    }
+
+    /// Whether `nonce` is one this back office made for `device` and has not expired.
+    fn valid_nonce(&self, device: DeviceId, nonce: &str) -> Option<chrono::DateTime<Utc>> {
+        let bytes = hex::decode(nonce).ok().filter(|b| b.len() == 32)?;
+        let (head, mac) = bytes.split_at(16);
+        let expected = self.challenge_mac(device, head);
+        // Compare digests, so timing says nothing about the MAC.
+        if Hash::digest(mac) != Hash::digest(&expected) {
+            return None;
+        }
+        let expires = u64::from_be_bytes(head[..8].try_into().ok()?);
+        let expires = chrono::DateTime::from_timestamp(i64::try_from(expires).ok()?, 0)?;
+        (expires >= self.now()).then_some(expires)
     }
 
     /// A short-lived token for a correctly signed, unused challenge.
@@ -159,24 +192,26 @@ impl SqliteStorage {
         let signature =
             parse_signature(&req.signature).ok_or(ServerError::BadRequest("bad_signature"))?;
         let now = self.now();
+        let expires = self
+            .valid_nonce(req.device_id, &req.nonce)
+            .ok_or(ServerError::Unauthorized("bad_nonce"))?;
+        key.verify_strict(&wire::auth_message(&req.nonce, &req.device_id), &signature)
+            .map_err(|_| ServerError::Unauthorized("bad_signature"))?;
         let token = random_hex(32)?;
         self.write(|x| {
             let tx = x.sql();
-            // Single use: the nonce is spent whether or not the signature holds.
+            // Single use: a signed answer spends its nonce; the same nonce again is refused.
+            tx.execute(
+                "DELETE FROM srv_nonces WHERE expires_at < ?1",
+                params![ts(now)],
+            )?;
             let spent = tx.execute(
-                "UPDATE srv_nonces SET used = 1
-                 WHERE nonce = ?1 AND device_id = ?2 AND used = 0 AND expires_at >= ?3",
-                params![req.nonce, req.device_id.to_string(), ts(now)],
+                "INSERT OR IGNORE INTO srv_nonces (nonce, device_id, expires_at, used) VALUES (?1, ?2, ?3, 1)",
+                params![req.nonce, req.device_id.to_string(), ts(expires)],
             )?;
             if spent != 1 {
                 return Err(ServerError::Unauthorized("bad_nonce"));
             }
-            Ok(())
-        })?;
-        key.verify_strict(&wire::auth_message(&req.nonce, &req.device_id), &signature)
-            .map_err(|_| ServerError::Unauthorized("bad_signature"))?;
-        self.write(|x| {
-            let tx = x.sql();
             tx.execute(
                 "DELETE FROM srv_tokens WHERE expires_at < ?1",
                 params![ts(now)],
@@ -216,6 +251,11 @@ impl SqliteStorage {
             .parse()
             .map_err(|_| ServerError::Internal("bad stored device".into()))?;
         if self.device_row(device)?.1.is_some() {
+            self.incident(
+                Some(device),
+                "revoked_device",
+                "token of a revoked device used",
+            );
             return Err(ServerError::Forbidden("revoked"));
         }
         Ok(device)

@@ -1,16 +1,22 @@
 //! The back office's files: content-addressed and create-only, so a re-sent file costs nothing
-//! and no file can be overwritten. Uploads grow in `partial/` and move into `sha256/` only when
-//! their whole content hashes to the name they were announced under.
+//! and no file can be overwritten. Uploads grow in `partial/`, one per device and file, and
+//! move into `sha256/` only when their whole content hashes to the name they were announced
+//! under.
 //!
 //! Durability order: a chunk is written and fsynced *before* its new offset is recorded, so the
 //! recorded offset never exceeds what is on disk. After a crash a partial file may hold more
 //! than the recorded offset (written, not yet recorded); `recover` cuts it back, and the client
-//! re-sends from the recorded offset — at most one chunk.
+//! re-sends from the recorded offset — at most one chunk. A new directory is fsynced in its
+//! parent, so a receipted file cannot vanish with its directory on power loss.
+//!
+//! Everything here is private to the server's user: directories 0700, files 0600.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use casetrail_model::DeviceId;
 use casetrail_protocol::Hash;
 use sha2::{Digest, Sha256};
 
@@ -20,11 +26,42 @@ pub struct Blobs {
     root: PathBuf,
 }
 
+/// Makes `dir` (0700) if it is missing, and makes its entry durable in the parent.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        if !parent.as_os_str().is_empty() && !parent.is_dir() {
+            private_dir(parent)?;
+        }
+    }
+    DirBuilder::new()
+        .mode(0o700)
+        .create(dir)
+        .or_else(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => Ok(()),
+            _ => Err(e),
+        })?;
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        sync_dir(parent)?;
+    }
+    Ok(())
+}
+
+fn private_file() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    o.mode(0o600);
+    o
+}
+
 impl Blobs {
     /// Opens (creating) the directory.
     pub fn open(root: &Path) -> io::Result<Self> {
-        fs::create_dir_all(root.join("sha256"))?;
-        fs::create_dir_all(root.join("partial"))?;
+        private_dir(root)?;
+        private_dir(&root.join("sha256"))?;
+        private_dir(&root.join("partial"))?;
         Ok(Self {
             root: root.to_owned(),
         })
@@ -36,9 +73,11 @@ impl Blobs {
         self.root.join("sha256").join(&hex[..2]).join(hex)
     }
 
-    /// Where an upload grows.
-    pub fn partial_path(&self, sha256: &Hash) -> PathBuf {
-        self.root.join("partial").join(format!("{sha256}.part"))
+    /// Where a device's upload grows.
+    pub fn partial_path(&self, device: DeviceId, sha256: &Hash) -> PathBuf {
+        self.root
+            .join("partial")
+            .join(format!("{device}-{sha256}.part"))
     }
 
     /// Whether the complete file is here.
@@ -47,20 +86,31 @@ impl Blobs {
     }
 
     /// Makes sure an (empty) partial file exists, durably.
-    pub fn create_partial(&self, sha256: &Hash) -> io::Result<()> {
-        let path = self.partial_path(sha256);
+    pub fn create_partial(&self, device: DeviceId, sha256: &Hash) -> io::Result<()> {
+        let path = self.partial_path(device, sha256);
         if !path.exists() {
-            File::create(&path)?.sync_all()?;
+            private_file()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)?
+                .sync_all()?;
             sync_dir(&self.root.join("partial"))?;
         }
         Ok(())
     }
 
     /// Writes `bytes` at `offset` (dropping anything after `offset` first) and makes them durable.
-    pub fn write_chunk(&self, sha256: &Hash, offset: u64, bytes: &[u8]) -> io::Result<()> {
-        let mut file = OpenOptions::new()
+    pub fn write_chunk(
+        &self,
+        device: DeviceId,
+        sha256: &Hash,
+        offset: u64,
+        bytes: &[u8],
+    ) -> io::Result<()> {
+        let mut file = private_file()
             .write(true)
-            .open(self.partial_path(sha256))?;
+            .open(self.partial_path(device, sha256))?;
         file.set_len(offset)?;
         file.seek(SeekFrom::Start(offset))?;
         file.write_all(bytes)?;
@@ -69,12 +119,12 @@ impl Blobs {
 
     /// After a restart: cuts the partial file back to the `recorded` offset and returns the
     /// offset that is really durable (the smaller of the two).
-    pub fn recover(&self, sha256: &Hash, recorded: u64) -> io::Result<u64> {
-        let path = self.partial_path(sha256);
+    pub fn recover(&self, device: DeviceId, sha256: &Hash, recorded: u64) -> io::Result<u64> {
+        let path = self.partial_path(device, sha256);
         let len = match fs::metadata(&path) {
             Ok(m) => m.len(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.create_partial(sha256)?;
+                self.create_partial(device, sha256)?;
                 0
             }
             Err(e) => return Err(e),
@@ -87,22 +137,29 @@ impl Blobs {
         Ok(len.min(recorded))
     }
 
-    /// Moves a complete upload into place if its content hashes to `sha256`. Returns false (and
-    /// leaves it) if it does not.
-    pub fn finish(&self, sha256: &Hash) -> io::Result<bool> {
-        if self.has(sha256) {
+    /// Moves a complete upload into place if its content hashes to `sha256` (hashing outside
+    /// any lock but the upload's own). Returns false, leaving it, if it does not. When the file
+    /// is already complete (another device sent the same content) the upload is dropped once
+    /// its content is shown to be the same.
+    pub fn finish(&self, device: DeviceId, sha256: &Hash) -> io::Result<bool> {
+        let partial = self.partial_path(device, sha256);
+        if !partial.exists() && self.has(sha256) {
+            // Moved into place by an earlier call that was cut off before it was recorded.
             return Ok(true);
         }
-        let partial = self.partial_path(sha256);
         if hash_file(&partial)? != *sha256 {
             return Ok(false);
+        }
+        if self.has(sha256) {
+            fs::remove_file(&partial)?;
+            return Ok(true);
         }
         File::open(&partial)?.sync_all()?;
         let target = self.final_path(sha256);
         let dir = target
             .parent()
             .ok_or_else(|| io::Error::other("blob path without a parent"))?;
-        fs::create_dir_all(dir)?;
+        private_dir(dir)?;
         fs::rename(&partial, &target)?;
         sync_dir(dir)?;
         sync_dir(&self.root.join("partial"))?;
@@ -110,12 +167,34 @@ impl Blobs {
     }
 
     /// Empties a partial upload (its content was not what was announced).
-    pub fn reset(&self, sha256: &Hash) -> io::Result<()> {
+    pub fn reset(&self, device: DeviceId, sha256: &Hash) -> io::Result<()> {
         let file = OpenOptions::new()
             .write(true)
-            .open(self.partial_path(sha256))?;
+            .open(self.partial_path(device, sha256))?;
         file.set_len(0)?;
         file.sync_all()
+    }
+
+    /// Removes a partial upload that expired (never a complete file: those are evidence).
+    pub fn discard(&self, device: DeviceId, sha256: &Hash) -> io::Result<()> {
+        match fs::remove_file(self.partial_path(device, sha256)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Removes partial files no upload names (left by an older layout or a crash before the
+    /// upload was recorded); `known` are the paths of the uploads in progress.
+    pub fn sweep_partials(&self, known: &std::collections::HashSet<PathBuf>) -> io::Result<usize> {
+        let mut removed = 0;
+        for entry in fs::read_dir(self.root.join("partial"))? {
+            let path = entry?.path();
+            if !known.contains(&path) {
+                fs::remove_file(&path)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 }
 

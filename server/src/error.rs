@@ -31,6 +31,14 @@ pub enum ServerError {
         /// The server's offset, for an upload.
         offset: Option<u64>,
     },
+    /// A quota of the device is used up (events or bytes of the day, open uploads).
+    #[error("quota exceeded: {code}")]
+    QuotaExceeded {
+        /// Stable code.
+        code: &'static str,
+        /// Seconds until it makes sense to try again.
+        retry_after: u64,
+    },
     /// Larger than the server takes.
     #[error("too large")]
     TooLarge,
@@ -63,6 +71,7 @@ impl ServerError {
             ServerError::Forbidden(_) | ServerError::ForbiddenEvent { .. } => 403,
             ServerError::NotFound(_) => 404,
             ServerError::Conflict { .. } => 409,
+            ServerError::QuotaExceeded { .. } => 429,
             ServerError::TooLarge => 413,
             ServerError::Unprocessable { .. } => 422,
             ServerError::ChecksumMismatch => casetrail_protocol::wire::CHECKSUM_MISMATCH,
@@ -78,7 +87,9 @@ impl ServerError {
             | ServerError::Unauthorized(c)
             | ServerError::Forbidden(c)
             | ServerError::NotFound(c) => c,
-            ServerError::Conflict { code, .. } | ServerError::Unprocessable { code, .. } => code,
+            ServerError::Conflict { code, .. }
+            | ServerError::Unprocessable { code, .. }
+            | ServerError::QuotaExceeded { code, .. } => code,
             ServerError::ForbiddenEvent { .. } => "forbidden_event",
             ServerError::TooLarge => "too_large",
             ServerError::ChecksumMismatch => "checksum_mismatch",

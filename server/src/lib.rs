@@ -19,7 +19,9 @@ mod blobs;
 mod cases;
 pub mod error;
 pub mod http;
+mod limits;
 mod log;
+mod metrics;
 mod push;
 mod sqlite;
 pub mod storage;
@@ -30,9 +32,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::{Result, ServerError};
+pub use limits::Limits;
 pub use sqlite::{KEY_NAME, MIGRATIONS, SqliteStorage};
 pub use storage::{Appended, DeviceInfo, Incident, Storage};
-pub use uploads::MAX_FILE_BYTES;
 
 /// The file holding the bearer token of the back-office API, created on first start (0600).
 pub const ADMIN_TOKEN_FILE: &str = "admin-token";
@@ -53,6 +55,7 @@ pub struct Running {
     pub addr: SocketAddr,
     handle: axum_server::Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    sweeper: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -63,6 +66,7 @@ impl Running {
 
     /// Stops accepting, lets requests in flight finish (up to 5 s), and waits.
     pub async fn stop(self) -> std::io::Result<()> {
+        self.sweeper.abort();
         self.handle
             .graceful_shutdown(Some(std::time::Duration::from_secs(5)));
         self.task
@@ -107,15 +111,61 @@ pub fn admin_token(data: &Path) -> Result<String> {
     Ok(token)
 }
 
-/// Starts serving `storage` on `addr` (port 0 picks one). Without `tls` the address must be
-/// loopback.
+/// How to serve: TLS, the back-office API's token, the limits, where the metrics are read.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Certificate and key; without them the address must be loopback.
+    pub tls: Option<TlsFiles>,
+    /// The bearer token of the back-office API (`None`: that API is off).
+    pub admin_token: Option<String>,
+    /// Quotas and bounds of the HTTP server (the storage's quotas are set on the storage).
+    pub limits: Limits,
+    /// Where `/metrics` is served (loopback or an internal address), if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+/// An acceptor that turns connections away beyond the cap and keeps the gauge of open ones.
+#[derive(Clone)]
+struct Capped<A> {
+    inner: A,
+    handle: axum_server::Handle<SocketAddr>,
+    max: usize,
+    metrics: Arc<metrics::Metrics>,
+}
+
+impl<I, S, A: axum_server::accept::Accept<I, S>> axum_server::accept::Accept<I, S> for Capped<A>
+where
+    A::Future: Send + 'static,
+    A::Stream: Send + 'static,
+    A::Service: Send + 'static,
+{
+    type Stream = A::Stream;
+    type Service = A::Service;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = std::io::Result<(A::Stream, A::Service)>> + Send>,
+    >;
+
+    fn accept(&self, stream: I, service: S) -> Self::Future {
+        let open = self.handle.connection_count();
+        self.metrics.connections.set(open as i64);
+        if open > self.max {
+            self.metrics.connections_refused.inc();
+            return Box::pin(std::future::ready(Err(std::io::Error::other(
+                "too many connections",
+            ))));
+        }
+        Box::pin(self.inner.accept(stream, service))
+    }
+}
+
+/// Starts serving `storage` on `addr` (port 0 picks one). Without TLS the address must be
+/// loopback. Stale uploads and idle rate-limit state are swept every ten minutes.
 pub async fn start(
     storage: Arc<dyn Storage>,
     addr: SocketAddr,
-    tls: Option<&TlsFiles>,
-    admin_token: Option<String>,
+    opts: ServeOptions,
 ) -> Result<Running> {
-    if tls.is_none() && !addr.ip().is_loopback() {
+    if opts.tls.is_none() && !addr.ip().is_loopback() {
         return Err(ServerError::BadRequest(
             "plain_http_only_on_loopback: give --tls-cert and --tls-key to listen on other addresses",
         ));
@@ -123,25 +173,68 @@ pub async fn start(
     let listener = std::net::TcpListener::bind(addr)?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let app = http::router(http::AppState {
-        storage,
-        admin_token: admin_token.map(Arc::from),
-    });
+    let limits = opts.limits.clone();
+    let state = http::AppState::new(storage.clone(), opts.admin_token.clone(), &limits);
+    let metrics = state.metrics.clone();
+    let app =
+        http::router(state.clone(), &limits).into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::new();
-    let task = match tls {
+    let capped = |inner| Capped {
+        inner,
+        handle: handle.clone(),
+        max: limits.max_connections.max(1),
+        metrics: metrics.clone(),
+    };
+    let task = match &opts.tls {
         None => {
-            let server = axum_server::from_tcp(listener)?.handle(handle.clone());
-            tokio::spawn(server.serve(app.into_make_service()))
+            let mut server = axum_server::from_tcp(listener)?
+                .handle(handle.clone())
+                .first_request_timeout(limits.header_timeout)
+                .map(capped);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(limits.header_timeout);
+            tokio::spawn(server.serve(app))
         }
         Some(files) => {
             let config =
                 axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(server_tls(files)?));
-            let server =
-                axum_server::tls_rustls::from_tcp_rustls(listener, config)?.handle(handle.clone());
-            tokio::spawn(server.serve(app.into_make_service()))
+            let mut server = axum_server::tls_rustls::from_tcp_rustls(listener, config)?
+                .handle(handle.clone())
+                .first_request_timeout(limits.header_timeout)
+                .map(|tls| tls.acceptor(capped(axum_server::accept::DefaultAcceptor)));
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(limits.header_timeout);
+            tokio::spawn(server.serve(app))
         }
     };
-    Ok(Running { addr, handle, task })
+    if let Some(maddr) = opts.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(maddr).await?;
+        let router = http::admin_router(metrics);
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
+    let sweeper = tokio::spawn(async move {
+        let mut every = tokio::time::interval(http::SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            state.forget_idle_limits();
+            let s = storage.clone();
+            match tokio::task::spawn_blocking(move || s.expire_uploads(chrono::Utc::now())).await {
+                Ok(Ok(n)) if n > 0 => tracing::info!(uploads = n, "dropped stale uploads"),
+                Ok(Err(e)) => tracing::error!(error = %e, "could not sweep stale uploads"),
+                _ => {}
+            }
+        }
+    });
+    Ok(Running {
+        addr,
+        handle,
+        task,
+        sweeper,
+    })
 }
 
 /// A rustls server configuration from PEM files (ring provider, safe defaults).

@@ -33,14 +33,24 @@ impl SqliteStorage {
             .map(WireEvent::to_stored)
             .collect::<Option<_>>()
             .ok_or(ServerError::BadRequest("malformed_event"))?;
-        if events.iter().any(|e| e.device_id != device) {
+        if let Some(other) = events.iter().find(|e| e.device_id != device) {
+            self.incident(
+                Some(device),
+                "not_your_chain",
+                &format!("offered event {} of device {}", other.seq, other.device_id),
+            );
             return Err(ServerError::Forbidden("not_your_chain"));
         }
         let (_, revoked) = self.device_row(device)?;
+        // Checked against the whole batch, counted by the events that are new: a batch sent
+        // again after a cut connection costs nothing twice.
+        self.check_quota(device, events.len() as u64, 0)?;
         let mut tree = self.log.lock();
         let now = ts(self.now());
+        let mut new = 0u64;
         let imported = self.store().import(&events, |x, event, header, outcome| {
             if let Imported::New(pos) = outcome {
+                new += 1;
                 log::append_leaf(x.sql(), pos, &event.event_hash, &now)?;
                 if revoked.is_some_and(|r| header.at.utc >= r) {
                     flag(x, device, event.seq, &now)?;
@@ -56,6 +66,7 @@ impl SqliteStorage {
             }
             Err(e) => return Err(e.into()),
         }
+        self.add_usage(device, new, 0)?;
         self.read(|x| tree.catch_up(x.sql()))?;
         let (_, note) = self.checkpoint(&tree)?;
         let receipts = self.read(|x| {

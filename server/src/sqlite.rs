@@ -30,10 +30,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use parking_lot::Mutex;
 use rusqlite::params;
 
-use crate::blobs::Blobs;
+use crate::blobs::{Blobs, private_dir};
 use crate::error::{Result, ServerError};
+use crate::limits::Limits;
 use crate::log::MerkleLog;
 use crate::storage::{Appended, DeviceInfo, Incident, Storage};
+use crate::uploads::UploadLocks;
 
 /// The name the back office signs checkpoints under.
 pub const KEY_NAME: &str = "casetrail-backoffice";
@@ -43,7 +45,13 @@ const SOFTWARE: &str = concat!("casetrail-server ", env!("CARGO_PKG_VERSION"));
 /// The back office's own tables, beside the core's.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     name: "server",
-    steps: &[("001_init", include_str!("../migrations/001_init.sql"))],
+    steps: &[
+        ("001_init", include_str!("../migrations/001_init.sql")),
+        (
+            "002_device_uploads",
+            include_str!("../migrations/002_device_uploads.sql"),
+        ),
+    ],
 };
 
 /// The embedded SQLite back office.
@@ -54,8 +62,10 @@ pub struct SqliteStorage {
     pub(crate) origin: String,
     /// Held while the log grows, so leaf indices and the tree agree.
     pub(crate) log: Mutex<MerkleLog>,
-    /// Held while an upload's file and offset change.
-    pub(crate) uploads: Mutex<()>,
+    /// One lock per upload, held while its file and offset change.
+    pub(crate) upload_locks: UploadLocks,
+    /// Quotas and bounds.
+    pub(crate) limits: Limits,
     /// The folder's lock while serving.
     lock: Option<std::fs::File>,
 }
@@ -89,7 +99,7 @@ impl SqliteStorage {
     /// Opens the back office in `dir` to serve it: takes the folder's lock (one server per
     /// folder), cuts partial uploads back to their recorded offsets, logs anything unlogged.
     pub fn open_for_serving(dir: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        private_dir(dir)?;
         let lock = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -110,9 +120,11 @@ impl SqliteStorage {
     /// Opens (creating) the back office in `dir` — `dir/casetrail.db`, `dir/blobs/`,
     /// `dir/keys/` — for the administration commands, which may run beside a serving process.
     pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        std::fs::create_dir_all(dir)?;
+        private_dir(dir)?;
         let vault = Arc::new(FileVault::open(dir.join("keys"))?);
-        let ledger = Ledger::open(&dir.join("casetrail.db"), vault, clock, SOFTWARE)?;
+        let db = dir.join("casetrail.db");
+        let ledger = Ledger::open(&db, vault, clock, SOFTWARE)?;
+        private_files(dir)?;
         ledger.store().mark_backoffice()?;
         ledger.store().migrate_extension(&MIGRATIONS)?;
         let blobs = Blobs::open(&dir.join("blobs"))?;
@@ -123,11 +135,23 @@ impl SqliteStorage {
             blobs,
             origin,
             log: Mutex::new(MerkleLog::new()),
-            uploads: Mutex::new(()),
+            upload_locks: UploadLocks::default(),
+            limits: Limits::default(),
             lock: None,
         };
         storage.catch_up_log()?;
         Ok(storage)
+    }
+
+    /// The same back office with these quotas and bounds.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Its quotas and bounds.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The data folder.
@@ -232,9 +256,12 @@ impl Storage for SqliteStorage {
         self.create_upload(device, req)
     }
 
-    fn media_status(&self, sha256: &Hash) -> Result<Option<MediaStatus>> {
-        let _guard = self.uploads.lock();
-        self.upload_status(sha256)
+    fn media_status(&self, device: DeviceId, sha256: &Hash) -> Result<Option<MediaStatus>> {
+        self.upload_status(device, sha256)
+    }
+
+    fn expire_uploads(&self, now: DateTime<Utc>) -> Result<usize> {
+        self.expire_stale_uploads(now)
     }
 
     fn media_append(
@@ -275,4 +302,21 @@ impl Storage for SqliteStorage {
     fn resolve_case(&self, key: &str) -> Result<CaseId> {
         self.find_case(key)
     }
+}
+
+/// The database and its companions are the server user's alone (0600), whatever the umask.
+fn private_files(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for name in [
+        "casetrail.db",
+        "casetrail.db-wal",
+        "casetrail.db-shm",
+        "server.lock",
+    ] {
+        let path = dir.join(name);
+        if path.exists() {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
 }

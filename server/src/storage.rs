@@ -70,8 +70,10 @@ pub trait Storage: Send + Sync + 'static {
     fn backoffice_events(&self, device: DeviceId, after: u64) -> Result<BackofficeEvents>;
     /// Starts or finds an upload.
     fn media_create(&self, device: DeviceId, req: &MediaCreate) -> Result<MediaStatus>;
-    /// Where an upload stands, if it exists.
-    fn media_status(&self, sha256: &Hash) -> Result<Option<MediaStatus>>;
+    /// Where this device's upload of a file stands, if it exists.
+    fn media_status(&self, device: DeviceId, sha256: &Hash) -> Result<Option<MediaStatus>>;
+    /// Drops uploads untouched for too long; returns how many.
+    fn expire_uploads(&self, now: DateTime<Utc>) -> Result<usize>;
     /// Appends a chunk at `offset` with its SHA-256.
     fn media_append(
         &self,

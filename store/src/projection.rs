@@ -292,6 +292,20 @@ fn insert_evidence(
         details.to_string(),
         pos,
     ])?;
+    let files = std::iter::once((0, &item.original)).chain(item.derivative.iter().map(|d| (1, d)));
+    for (derivative, file) in files {
+        tx.prepare_cached(
+            "INSERT INTO evidence_files (sha256, evidence_id, derivative, size, device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            file.sha256.to_hex(),
+            item.id.to_string(),
+            derivative,
+            file.size as i64,
+            item.device_id.to_string(),
+        ])?;
+    }
     Ok(())
 }
 

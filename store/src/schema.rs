@@ -49,6 +49,10 @@ pub const CORE: MigrationSet = MigrationSet {
             "005_officers",
             include_str!("../migrations/005_officers.sql"),
         ),
+        (
+            "006_evidence_files",
+            include_str!("../migrations/006_evidence_files.sql"),
+        ),
     ],
 };
 

@@ -839,6 +839,20 @@ impl View<'_> {
         }))
     }
 
+    /// The size `device`'s own signed capture event gives a file, if one names it.
+    pub fn signed_file_size(&self, device: DeviceId, sha256: &Hash) -> Result<Option<u64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT size FROM evidence_files WHERE device_id = ?1 AND sha256 = ?2 LIMIT 1",
+            )?
+            .query_row(params![device.to_string(), sha256.to_hex()], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()?
+            .map(|s| s.max(0) as u64))
+    }
+
     /// The device that made a record, if the record is held.
     pub fn record_owner(&self, record: RecordId) -> Result<Option<DeviceId>> {
         self.conn

@@ -59,8 +59,7 @@ fn serve(dir: &str) {
         .block_on(casetrail_server::start(
             storage,
             "127.0.0.1:0".parse().unwrap(),
-            None,
-            None,
+            casetrail_server::ServeOptions::default(),
         ))
         .expect("serve");
     let mut out = std::io::stdout().lock();
@@ -350,7 +349,10 @@ fn curl_upload(
     )
     .unwrap();
     for c in contents {
-        let st = storage.media_status(&Hash::digest(c)).unwrap().unwrap();
+        let st = storage
+            .media_status(ws.device_id(), &Hash::digest(c))
+            .unwrap()
+            .unwrap();
         assert!(st.receipt.is_some(), "curl upload incomplete");
     }
     std::thread::sleep(Duration::from_millis(10));

@@ -66,8 +66,7 @@ impl Backoffice {
             .block_on(casetrail_server::start(
                 served,
                 "127.0.0.1:0".parse().expect("addr"),
-                None,
-                None,
+                casetrail_server::ServeOptions::default(),
             ))
             .expect("start back office");
         Self {
@@ -252,7 +251,12 @@ pub fn blob_path(home: &Path, sha: &casetrail_core::protocol::Hash) -> PathBuf {
     home.join("blobs/sha256").join(&hex[..2]).join(hex)
 }
 
-/// Where the back office grows an upload.
-pub fn partial_path(home: &Path, sha: &casetrail_core::protocol::Hash) -> PathBuf {
-    home.join("blobs/partial").join(format!("{sha}.part"))
+/// Where the back office grows a device's upload.
+pub fn partial_path(
+    home: &Path,
+    device: casetrail_core::protocol::DeviceId,
+    sha: &casetrail_core::protocol::Hash,
+) -> PathBuf {
+    home.join("blobs/partial")
+        .join(format!("{device}-{sha}.part"))
 }

@@ -18,6 +18,7 @@ use casetrail_core::protocol::wire::{self, PushRequest, PushResponse, WireEvent}
 use casetrail_core::sync::{EnrolOptions, Network};
 use casetrail_core::{Error, sync::SyncOptions};
 use casetrail_server::{Appended, SqliteStorage, Storage};
+use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 
 use crate::backoffice::{
@@ -628,8 +629,15 @@ impl Storage for Hostile {
         }
         Ok(status)
     }
-    fn media_status(&self, s: &Hash) -> casetrail_server::Result<Option<wire::MediaStatus>> {
-        self.inner.media_status(s)
+    fn media_status(
+        &self,
+        d: DeviceId,
+        s: &Hash,
+    ) -> casetrail_server::Result<Option<wire::MediaStatus>> {
+        self.inner.media_status(d, s)
+    }
+    fn expire_uploads(&self, now: DateTime<Utc>) -> casetrail_server::Result<usize> {
+        self.inner.expire_uploads(now)
     }
     fn media_append(
         &self,
@@ -886,8 +894,10 @@ fn tls_with_the_pinned_ca_only() {
         .block_on(casetrail_server::start(
             storage.clone(),
             "127.0.0.1:0".parse().expect("addr"),
-            Some(&tls),
-            None,
+            casetrail_server::ServeOptions {
+                tls: Some(tls),
+                ..Default::default()
+            },
         ))
         .expect("tls server");
     let url = running.url(true);
@@ -1066,7 +1076,7 @@ fn an_upload_moved_into_place_but_not_recorded_is_finished_on_restart() {
     {
         let db = rusqlite::Connection::open(data.join("casetrail.db")).expect("db");
         db.execute(
-            "UPDATE srv_uploads SET completed_at = NULL WHERE sha256 = ?1",
+            "UPDATE srv_device_uploads SET completed_at = NULL WHERE sha256 = ?1",
             [&key],
         )
         .expect("unrecord");
@@ -1080,7 +1090,10 @@ fn an_upload_moved_into_place_but_not_recorded_is_finished_on_restart() {
         Arc::new(casetrail_core::store::clock::SystemClock::new()),
     )
     .expect("restart");
-    let status = storage.media_status(&sha).expect("status").expect("known");
+    let status = storage
+        .media_status(ws.device_id(), &sha)
+        .expect("status")
+        .expect("known");
     assert_eq!(status.offset, status.size, "{status:?}");
     assert!(status.receipt.is_some(), "{status:?}");
 }

@@ -87,7 +87,7 @@ fn converges_after_cuts_resets_stalls_and_slow_answers() {
     let uploads: i64 = server
         .storage
         .store()
-        .inspect(|c| c.query_row("SELECT count(*) FROM srv_uploads", [], |r| r.get(0)))
+        .inspect(|c| c.query_row("SELECT count(*) FROM srv_device_uploads", [], |r| r.get(0)))
         .expect("uploads");
     assert_eq!(uploads, 3);
     let stats = proxy.stats();
@@ -114,7 +114,11 @@ fn server_child() {
     );
     let addr = format!("127.0.0.1:{port}").parse().expect("addr");
     let running = rt
-        .block_on(casetrail_server::start(storage, addr, None, None))
+        .block_on(casetrail_server::start(
+            storage,
+            addr,
+            casetrail_server::ServeOptions::default(),
+        ))
         .expect("serve");
     signal("READY").expect("signal");
     let _ = rt.block_on(running.wait());
@@ -178,7 +182,11 @@ fn free_port() -> u16 {
 
 /// Checks the upload bookkeeping of a killed server against its files: no offset beyond the
 /// bytes on disk, those bytes equal the source's, and no receipt for a file not whole.
-fn check_uploads_after_kill(dir: &Path, sources: &[(casetrail_core::protocol::Hash, Vec<u8>)]) {
+fn check_uploads_after_kill(
+    dir: &Path,
+    device: casetrail_core::protocol::DeviceId,
+    sources: &[(casetrail_core::protocol::Hash, Vec<u8>)],
+) {
     let conn = rusqlite::Connection::open_with_flags(
         dir.join("casetrail.db"),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -187,8 +195,9 @@ fn check_uploads_after_kill(dir: &Path, sources: &[(casetrail_core::protocol::Ha
     for (sha, bytes) in sources {
         let row: Option<(i64, Option<String>)> = conn
             .query_row(
-                "SELECT offset, completed_at FROM srv_uploads WHERE sha256 = ?1",
-                [sha.as_bytes().as_slice()],
+                "SELECT offset, completed_at FROM srv_device_uploads \
+                 WHERE device_id = ?1 AND sha256 = ?2",
+                rusqlite::params![device.to_string(), sha.as_bytes().as_slice()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
@@ -217,7 +226,7 @@ fn check_uploads_after_kill(dir: &Path, sources: &[(casetrail_core::protocol::Ha
         // Killed between moving the whole, verified file into place and recording that: the
         // bytes are held (the restarted server finishes the upload), only the record lags.
         let blob = crate::backoffice::blob_path(dir, sha);
-        if !partial_path(dir, sha).exists() && blob.exists() {
+        if !partial_path(dir, device, sha).exists() && blob.exists() {
             assert_eq!(
                 &std::fs::read(blob).expect("blob"),
                 bytes,
@@ -225,7 +234,7 @@ fn check_uploads_after_kill(dir: &Path, sources: &[(casetrail_core::protocol::Ha
             );
             continue;
         }
-        let part = std::fs::read(partial_path(dir, sha)).unwrap_or_default();
+        let part = std::fs::read(partial_path(dir, device, sha)).unwrap_or_default();
         assert!(
             offset as usize <= part.len(),
             "recorded offset {offset} beyond the {} bytes on disk",
@@ -311,7 +320,7 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
         if outcome.is_none() {
             killed_mid_upload += 1;
         }
-        check_uploads_after_kill(&data, &sources);
+        check_uploads_after_kill(&data, ws.device_id(), &sources);
     }
     // Restart for good and drain.
     let child = spawn_server(&data, port);
@@ -324,7 +333,7 @@ fn server_killed_during_uploads_never_acknowledges_what_it_does_not_hold() {
     }
     kill(child);
     assert!(done, "did not drain after the last restart");
-    check_uploads_after_kill(&data, &sources);
+    check_uploads_after_kill(&data, ws.device_id(), &sources);
     let storage = SqliteStorage::open(
         &data,
         std::sync::Arc::new(casetrail_core::store::clock::SystemClock::new()),
