@@ -22,7 +22,7 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Path, Query, Req
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use casetrail_model::{BackofficeDecision, DecisionSubject, DeviceId};
@@ -123,35 +123,32 @@ impl MakeRequestId for MakeId {
 /// The router of the devices' API.
 pub fn router(state: AppState, limits: &Limits) -> Router {
     let devices = Router::new()
-        .route(
-            "/v1/journal",
-            post(push).layer(DefaultBodyLimit::max(wire::MAX_JSON_BYTES)),
-        )
+        .route("/v1/journal", limited(post(push), wire::MAX_JSON_BYTES))
         .route("/v1/backoffice/events", get(backoffice_events))
-        .route(
-            "/v1/media",
-            post(media_create).layer(DefaultBodyLimit::max(SMALL_JSON_BYTES)),
-        )
+        .route("/v1/media", limited(post(media_create), SMALL_JSON_BYTES))
         .route(
             "/v1/media/{sha256}",
-            axum::routing::patch(media_patch)
-                .head(media_head)
-                .layer(DefaultBodyLimit::max(wire::MAX_CHUNK_BYTES)),
+            limited(
+                axum::routing::patch(media_patch).head(media_head),
+                wire::MAX_CHUNK_BYTES,
+            ),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticated));
     let admin = Router::new()
         .route("/v1/admin/cases", get(admin_cases))
         .route(
             "/v1/admin/decisions",
-            post(admin_decide).layer(DefaultBodyLimit::max(SMALL_JSON_BYTES)),
+            limited(post(admin_decide), SMALL_JSON_BYTES),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), admin));
     let open = Router::new()
         .route("/v1/health", get(|| async { "ok" }))
-        .route("/v1/enrol", post(enrol))
-        .route("/v1/auth/challenge", post(challenge))
-        .route("/v1/auth/token", post(token))
-        .layer(DefaultBodyLimit::max(SMALL_JSON_BYTES));
+        .route("/v1/enrol", limited(post(enrol), SMALL_JSON_BYTES))
+        .route(
+            "/v1/auth/challenge",
+            limited(post(challenge), SMALL_JSON_BYTES),
+        )
+        .route("/v1/auth/token", limited(post(token), SMALL_JSON_BYTES));
     let trace = TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<Body>| {
         let id = req
             .headers()
@@ -181,6 +178,27 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(MakeId::new()))
         .with_state(state)
+}
+
+/// A route's body limit: a body that declares more is refused (413) before any of it is read,
+/// and one that sends more than it may is cut off at the limit.
+fn limited(route: MethodRouter<AppState>, max: usize) -> MethodRouter<AppState> {
+    route
+        .layer(DefaultBodyLimit::max(max))
+        .layer(middleware::from_fn_with_state(max, declared_length))
+}
+
+/// Refuses a request whose `Content-Length` is over `max`.
+async fn declared_length(State(max): State<usize>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return ServerError::TooLarge.into_response();
+    }
+    next.run(req).await
 }
 
 /// The router of the admin address: the metrics.

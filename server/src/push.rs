@@ -42,9 +42,11 @@ impl SqliteStorage {
             return Err(ServerError::Forbidden("not_your_chain"));
         }
         let (_, revoked) = self.device_row(device)?;
-        // Checked against the whole batch, counted by the events that are new: a batch sent
-        // again after a cut connection costs nothing twice.
-        self.check_quota(device, events.len() as u64, 0)?;
+        // Checked and counted by the events that are new: a batch sent again after a cut
+        // connection costs nothing twice.
+        let held = self.store().read(|v| v.chain_seq(device))?;
+        let offered_new = events.iter().filter(|e| e.seq > held).count() as u64;
+        self.check_quota(device, offered_new, 0)?;
         let mut tree = self.log.lock();
         let now = ts(self.now());
         let mut new = 0u64;
@@ -235,7 +237,15 @@ fn visible(
     Ok(match &parsed {
         Event::DeviceGenesis(_) => true,
         Event::DeviceRevoked(r) => r.device_id == device,
-        Event::CaseAssigned(a) if a.officers.iter().any(|o| o == officer) => true,
+        // An assignment reaches the officers it names and every device that holds the case,
+        // so a phone taken off a case learns it (and stops writing about it).
+        Event::CaseAssigned(a) => {
+            a.officers.iter().any(|o| o == officer)
+                || view
+                    .journal_for_case(a.case_id)?
+                    .iter()
+                    .any(|e| e.device_id == device)
+        }
         other => match other.case_id() {
             Some(case) => view
                 .case_standing(case)?

@@ -9,13 +9,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
 use casetrail_core::CaptureRequest;
 use casetrail_core::Workspace;
 use casetrail_core::model::{CaseId, EvidenceItem, EvidenceKind, RecordBody, RecordedActivity};
+use casetrail_core::protocol::wire::{self, PushRequest, WireEvent};
 use casetrail_core::sample;
 use casetrail_core::store::clock::SystemClock;
 use casetrail_core::sync::{Backoff, EnrolOptions, Silent, SyncOptions, SyncReport, Timeouts};
-use casetrail_server::{Running, SqliteStorage, Storage};
+use casetrail_server::{Limits, Running, SqliteStorage, Storage};
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
@@ -57,16 +60,35 @@ impl Backoffice {
         rt: &Arc<tokio::runtime::Runtime>,
         wrap: impl FnOnce(Arc<SqliteStorage>) -> Arc<dyn Storage>,
     ) -> Self {
+        Self::start_with(dir, rt, Limits::default(), wrap)
+    }
+
+    /// Opens `dir` and serves it under `limits` (both the storage's quotas and the HTTP
+    /// server's bounds).
+    pub fn start_limited(dir: &Path, rt: &Arc<tokio::runtime::Runtime>, limits: Limits) -> Self {
+        Self::start_with(dir, rt, limits, |s| s)
+    }
+
+    fn start_with(
+        dir: &Path,
+        rt: &Arc<tokio::runtime::Runtime>,
+        limits: Limits,
+        wrap: impl FnOnce(Arc<SqliteStorage>) -> Arc<dyn Storage>,
+    ) -> Self {
         let storage = Arc::new(
             SqliteStorage::open_for_serving(dir, Arc::new(SystemClock::new()))
-                .expect("open back office"),
+                .expect("open back office")
+                .with_limits(limits.clone()),
         );
         let served = wrap(storage.clone());
         let running = rt
             .block_on(casetrail_server::start(
                 served,
                 "127.0.0.1:0".parse().expect("addr"),
-                casetrail_server::ServeOptions::default(),
+                casetrail_server::ServeOptions {
+                    limits,
+                    ..Default::default()
+                },
             ))
             .expect("start back office");
         Self {
@@ -85,9 +107,14 @@ impl Backoffice {
 
     /// Enrols `ws` (through `url`, which may be a proxy in front of this back office).
     pub fn enrol(&self, ws: &Workspace, url: &str) {
+        self.enrol_as(ws, url, OFFICER);
+    }
+
+    /// Enrols `ws` for `officer`.
+    pub fn enrol_as(&self, ws: &Workspace, url: &str, officer: &str) {
         let code = self
             .storage
-            .issue_enrol_code(OFFICER, 1)
+            .issue_enrol_code(officer, 1)
             .expect("enrolment code");
         self.rt
             .block_on(ws.enrol(&EnrolOptions {
@@ -259,4 +286,76 @@ pub fn partial_path(
 ) -> PathBuf {
     home.join("blobs/partial")
         .join(format!("{device}-{sha}.part"))
+}
+
+/// A plain HTTP client for speaking the protocol by hand.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
+/// A bearer token for `ws`, obtained by answering a challenge with its key (as the client does).
+pub fn raw_token(rt: &tokio::runtime::Runtime, url: &str, ws: &Workspace) -> String {
+    let http = http_client();
+    rt.block_on(async {
+        let challenge: wire::ChallengeResponse = http
+            .post(format!("{url}/v1/auth/challenge"))
+            .json(&wire::ChallengeRequest {
+                device_id: ws.device_id(),
+            })
+            .send()
+            .await
+            .expect("challenge")
+            .json()
+            .await
+            .expect("challenge json");
+        let req = wire::TokenRequest {
+            device_id: ws.device_id(),
+            nonce: challenge.nonce.clone(),
+            signature: B64.encode(
+                ws.signing_key()
+                    .sign(&wire::auth_message(&challenge.nonce, &ws.device_id())),
+            ),
+        };
+        let token: wire::TokenResponse = http
+            .post(format!("{url}/v1/auth/token"))
+            .json(&req)
+            .send()
+            .await
+            .expect("token")
+            .json()
+            .await
+            .expect("token json");
+        // Replaying the same signed answer is refused: the challenge is single-use.
+        let replay = http
+            .post(format!("{url}/v1/auth/token"))
+            .json(&req)
+            .send()
+            .await
+            .expect("replay");
+        assert_eq!(replay.status().as_u16(), 401, "a replayed challenge answer");
+        token.token
+    })
+}
+
+/// Pushes `events` as they are, with `token`; the status and the body of the answer.
+pub fn raw_push(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    token: &str,
+    events: Vec<WireEvent>,
+) -> (u16, String) {
+    rt.block_on(async {
+        let resp = http_client()
+            .post(format!("{url}/v1/journal"))
+            .bearer_auth(token)
+            .json(&PushRequest {
+                events,
+                known_size: 0,
+            })
+            .send()
+            .await
+            .expect("push");
+        (resp.status().as_u16(), resp.text().await.expect("body"))
+    })
 }

@@ -5,5 +5,6 @@ mod crash;
 mod field;
 mod format;
 mod media;
+mod security;
 mod sync;
 mod sync_faults;

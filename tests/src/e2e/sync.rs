@@ -23,7 +23,7 @@ use parking_lot::Mutex;
 
 use crate::backoffice::{
     Backoffice, OFFICER, assert_converged, capture, capture_video, case_with_records, device, fast,
-    runtime, sync,
+    raw_push, raw_token, runtime, sync,
 };
 
 fn photo() -> Vec<u8> {
@@ -124,77 +124,6 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
-}
-
-/// A plain HTTP client for speaking the protocol by hand.
-fn http_client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
-}
-
-/// A bearer token for `ws`, obtained by answering a challenge with its key (as the client does).
-fn raw_token(rt: &tokio::runtime::Runtime, url: &str, ws: &Workspace) -> String {
-    let http = http_client();
-    rt.block_on(async {
-        let challenge: wire::ChallengeResponse = http
-            .post(format!("{url}/v1/auth/challenge"))
-            .json(&wire::ChallengeRequest {
-                device_id: ws.device_id(),
-            })
-            .send()
-            .await
-            .expect("challenge")
-            .json()
-            .await
-            .expect("challenge json");
-        let req = wire::TokenRequest {
-            device_id: ws.device_id(),
-            nonce: challenge.nonce.clone(),
-            signature: B64.encode(
-                ws.signing_key()
-                    .sign(&wire::auth_message(&challenge.nonce, &ws.device_id())),
-            ),
-        };
-        let token: wire::TokenResponse = http
-            .post(format!("{url}/v1/auth/token"))
-            .json(&req)
-            .send()
-            .await
-            .expect("token")
-            .json()
-            .await
-            .expect("token json");
-        // Replaying the same signed answer is refused: the challenge is single-use.
-        let replay = http
-            .post(format!("{url}/v1/auth/token"))
-            .json(&req)
-            .send()
-            .await
-            .expect("replay");
-        assert_eq!(replay.status().as_u16(), 401, "a replayed challenge answer");
-        token.token
-    })
-}
-
-fn raw_push(
-    rt: &tokio::runtime::Runtime,
-    url: &str,
-    token: &str,
-    events: Vec<WireEvent>,
-) -> (u16, String) {
-    rt.block_on(async {
-        let resp = http_client()
-            .post(format!("{url}/v1/journal"))
-            .bearer_auth(token)
-            .json(&PushRequest {
-                events,
-                known_size: 0,
-            })
-            .send()
-            .await
-            .expect("push");
-        (resp.status().as_u16(), resp.text().await.expect("body"))
-    })
 }
 
 #[test]
