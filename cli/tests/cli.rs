@@ -738,6 +738,15 @@ fn sign_refuse_and_serve_from_the_command_line() {
 
 /// Runs `casetrail server run` as a child on a free loopback port; returns it and its URL.
 fn start_server(data: &Path) -> (Server, String) {
+    start_server_with(data, &[], std::process::Stdio::inherit())
+}
+
+/// `casetrail server run` with `extra` flags and its stderr sent to `stderr`.
+fn start_server_with(
+    data: &Path,
+    extra: &[&str],
+    stderr: impl Into<std::process::Stdio>,
+) -> (Server, String) {
     use std::io::BufRead as _;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -748,7 +757,9 @@ fn start_server(data: &Path) -> (Server, String) {
         .args(["--json", "server", "run", "--data"])
         .arg(data)
         .args(["--addr", &format!("127.0.0.1:{port}")])
+        .args(extra)
         .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .expect("server");
     // `--json` prints {"url": "http://…"} over a few lines.
@@ -876,4 +887,108 @@ fn enrol_sync_and_the_back_office_from_the_command_line() {
             .success()
     );
     assert!(server.0.wait().unwrap().success());
+}
+
+/// A peak resident set (VmHWM) of a process, in bytes.
+fn peak_rss_of(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap()
+        * 1024
+}
+
+/// The status line of the answer to one request sent on a connection of its own.
+fn answer(addr: &str, request: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    c.write_all(request.as_bytes()).unwrap();
+    let mut buf = Vec::new();
+    let _ = c.read_to_end(&mut buf);
+    String::from_utf8_lossy(&buf)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn the_back_office_process_stays_small_and_logs_json_under_hostile_load() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let (server, url) = start_server_with(
+        &dir.path().join("backoffice"),
+        &["--log-format", "json", "--header-timeout-secs", "3"],
+        std::fs::File::create(&log).unwrap(),
+    );
+    let addr = url.trim_start_matches("http://").to_owned();
+    let token = "deadbeef".repeat(8);
+    // 64 POSTs of 16 MB each, with a made-up token, that send 64 KiB and stall: refused on
+    // their headers, their bodies never read into memory.
+    let stalled: Vec<_> = (0..64)
+        .map(|_| {
+            let mut c = std::net::TcpStream::connect(&addr).unwrap();
+            let head = format!(
+                "POST /v1/journal HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {token}\r\n\
+                 content-type: application/json\r\ncontent-length: 16777216\r\n\r\n"
+            );
+            c.write_all(head.as_bytes()).unwrap();
+            let _ = c.write_all(&vec![b'['; 64 * 1024]);
+            c
+        })
+        .collect();
+    // 180 connections that never say a word.
+    let idle: Vec<_> = (0..180)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    // A challenge flood from one address: rate-limited, nothing written for it.
+    let mut limited = 0;
+    for _ in 0..300 {
+        let body = r#"{"device_id":"0f3c8a52-1d2e-8f00-8000-000000000001"}"#;
+        let status = answer(
+            &addr,
+            &format!(
+                "POST /v1/auth/challenge HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        if status.contains(" 429") {
+            limited += 1;
+        }
+    }
+    assert!(limited >= 100, "{limited} of 300 challenges refused");
+    // The back office still answers, and the hostile connections are let go.
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let health = answer(
+        &addr,
+        "GET /v1/health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+    );
+    assert!(health.contains(" 200"), "{health}");
+    let peak = peak_rss_of(server.0.id());
+    assert!(peak <= 256 * 1024 * 1024, "peak RSS {} MiB", peak / 1048576);
+    drop((stalled, idle));
+    drop(server);
+    // One JSON object per line, and never the token.
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains(&token), "a token reached the log");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON log line"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "serving" && l["level"] == "INFO"),
+        "{text}"
+    );
+    eprintln!(
+        "back office peak RSS under hostile load: {} MiB",
+        peak / 1048576
+    );
 }

@@ -229,6 +229,13 @@ pub async fn start(
             }
         }
     });
+    tracing::info!(
+        %addr,
+        tls = opts.tls.is_some(),
+        metrics = ?opts.metrics_addr,
+        max_connections = limits.max_connections,
+        "serving"
+    );
     Ok(Running {
         addr,
         handle,
