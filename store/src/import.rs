@@ -9,7 +9,7 @@
 //! never stored over the original.
 
 use casetrail_protocol::events::v1::Event;
-use casetrail_protocol::journal::{ChainHead, DefectKind, EventHeader, StoredEvent, check_event};
+use casetrail_protocol::journal::{ChainHead, DefectKind, EventHeader, StoredEvent, check_events};
 use casetrail_protocol::{DeviceId, Hash};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -66,9 +66,10 @@ impl Store {
         let stubs = actor == casetrail_rules::Actor::BackOffice;
         let mut head = chain_head(&tx, device)?;
         let mut out = Vec::with_capacity(events.len());
-        for offered in events {
-            let header =
-                check_event(offered, &key, stubs).map_err(|kind| defect(offered.seq, kind))?;
+        // Signatures first, on every core: they do not depend on each other or on the store.
+        let checked = check_events(events, &key, stubs);
+        for (offered, header) in events.iter().zip(checked) {
+            let header = header.map_err(|kind| defect(offered.seq, kind))?;
             let outcome = match held(&tx, device, offered.seq)? {
                 Some((pos, hash)) if hash == offered.event_hash => Imported::AlreadyHeld(pos),
                 Some((_, hash)) => {

@@ -13,7 +13,8 @@
 //! 3. One 1 GiB video: the client's peak RSS growth while it uploads.
 //!
 //! Run with `cargo bench -p casetrail-e2e --bench sync` (or `scripts/bench`).
-//! `SYNC_BENCH_EVENTS`, `SYNC_BENCH_MEDIA_MB` and `SYNC_BENCH_BIG_MB` scale it down.
+//! `SYNC_BENCH_EVENTS`, `SYNC_BENCH_MEDIA_MB` and `SYNC_BENCH_BIG_MB` scale it down;
+//! `SYNC_BENCH_BATCH` sets the events per push (default: the phone's, 500).
 
 #![allow(
     clippy::expect_used,
@@ -55,13 +56,17 @@ fn serve(dir: &str) {
             Path::new(dir),
             Arc::new(casetrail_core::store::clock::SystemClock::new()),
         )
-        .expect("open"),
+        .expect("open")
+        .with_limits(limits()),
     );
     let running = rt
         .block_on(casetrail_server::start(
             storage,
             "127.0.0.1:0".parse().unwrap(),
-            casetrail_server::ServeOptions::default(),
+            casetrail_server::ServeOptions {
+                limits: limits(),
+                ..Default::default()
+            },
         ))
         .expect("serve");
     let mut out = std::io::stdout().lock();
@@ -69,6 +74,15 @@ fn serve(dir: &str) {
     out.flush().unwrap();
     drop(out);
     let _ = rt.block_on(running.wait());
+}
+
+/// The default limits, but room for the curl peer, which announces all its uploads before it
+/// sends a byte (a phone sends one file after another).
+fn limits() -> casetrail_server::Limits {
+    casetrail_server::Limits {
+        open_uploads: 1024,
+        ..Default::default()
+    }
 }
 
 struct Server {
@@ -128,7 +142,13 @@ fn main() {
     let big_mb = env_or("SYNC_BENCH_BIG_MB", 1024);
     let rt = runtime();
     let tmp = tempfile::tempdir().expect("tempdir");
-    let opts = SyncOptions::default();
+    let opts = SyncOptions {
+        batch: std::env::var("SYNC_BENCH_BATCH")
+            .ok()
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(500),
+        ..SyncOptions::default()
+    };
 
     // 1. Events.
     let bo = tmp.path().join("bo-events");

@@ -24,7 +24,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use verify::{
-    ChainSummary, Defect, DefectKind, TrustedKeys, VerifyReport, WeakKey, check_event, verify,
+    ChainSummary, Defect, DefectKind, TrustedKeys, VerifyReport, WeakKey, check_event,
+    check_events, verify,
 };
 
 use crate::{CaseId, DeviceId, DeviceKey, Hash};

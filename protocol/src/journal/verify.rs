@@ -230,39 +230,56 @@ fn check_alone(e: &StoredEvent, keys: &TrustedKeys) -> Checked {
 /// Checks every event on its own, on all the cores there are: signatures are the cost, and
 /// they do not depend on each other. The results keep the events' order.
 fn check_all(events: &[&StoredEvent], keys: &TrustedKeys) -> Vec<Checked> {
+    on_every_core(
+        events,
+        |e| check_alone(e, keys),
+        || Checked {
+            defects: vec![DefectKind::MalformedHeader],
+            link: None,
+            trusted: false,
+        },
+    )
+}
+
+/// `check_event` for each of `events` (one chain, `key`'s), on all the cores there are, in
+/// their order: what an importer verifies before it takes its write lock's time.
+pub fn check_events(
+    events: &[StoredEvent],
+    key: &VerifyingKey,
+    stubs: bool,
+) -> Vec<Result<EventHeader, DefectKind>> {
+    on_every_core(
+        events,
+        |e| check_event(e, key, stubs),
+        || Err(DefectKind::MalformedHeader),
+    )
+}
+
+/// `f` over `items` in parts of at least 256, one thread per core, results in order. Nothing
+/// `f` does here panics; were it to, its part would come back as `failed()` values rather than
+/// lost or shifted.
+fn on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+    failed: impl Fn() -> R,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = events.len().div_ceil(threads.max(1)).max(256);
-    if events.len() <= per {
-        return events.iter().map(|e| check_alone(e, keys)).collect();
+    let per = items.len().div_ceil(threads.max(1)).max(256);
+    if items.len() <= per {
+        return items.iter().map(&f).collect();
     }
+    let f = &f;
     std::thread::scope(|scope| {
-        let parts: Vec<_> = events
+        let parts: Vec<_> = items
             .chunks(per)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|e| check_alone(e, keys))
-                        .collect::<Vec<_>>()
-                })
-            })
+            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<_>>()))
             .collect();
         parts
             .into_iter()
-            .zip(events.chunks(per))
+            .zip(items.chunks(per))
             .flat_map(|(part, chunk)| {
-                // Nothing in a check panics; were one to, its events would be reported as
-                // unreadable rather than lost or shifted.
-                part.join().unwrap_or_else(|_| {
-                    chunk
-                        .iter()
-                        .map(|_| Checked {
-                            defects: vec![DefectKind::MalformedHeader],
-                            link: None,
-                            trusted: false,
-                        })
-                        .collect()
-                })
+                part.join()
+                    .unwrap_or_else(|_| chunk.iter().map(|_| failed()).collect())
             })
             .collect()
     })

@@ -3,7 +3,8 @@
 //! the answer the protocol names, stores nothing, and is kept as an incident where it is
 //! hostile; honest devices keep syncing through it.
 //!
-//! - writing about another officer's case, an unknown kind, an officer taken off a case;
+//! - writing about another officer's case, a back-office kind, an unknown kind, an officer
+//!   taken off a case;
 //! - uploads: another device cannot touch, reset or finish a device's upload of the same file;
 //! - a size other than the signed one, too many open uploads, the day's quotas (429);
 //! - a body that stalls (408), a connection that never speaks, a flood of idle connections
@@ -134,6 +135,26 @@ fn a_device_cannot_write_about_a_case_its_officer_is_not_on() {
     });
     let mut batch = journal(&outsider);
     batch.push(forged_next(&outsider, &assign, Some(case)));
+    let (status, body) = raw_push(&rt, &server.url, &token, wire_of(&batch));
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(server_journal_len(&server), before);
+    // A kind this back office does not know is refused too, not kept in the log forever.
+    let last = journal(&outsider).pop().expect("genesis");
+    let mut at = last.parsed_header().expect("header").at;
+    at.mono_ns += 1;
+    let unknown = seal(
+        outsider.signing_key(),
+        ChainHead {
+            next_seq: last.seq + 1,
+            prev: last.event_hash,
+        },
+        at,
+        "note.scribbled",
+        None,
+        b"{}".to_vec(),
+    );
+    let mut batch = journal(&outsider);
+    batch.push(unknown);
     let (status, body) = raw_push(&rt, &server.url, &token, wire_of(&batch));
     assert_eq!(status, 403, "{body}");
     assert_eq!(server_journal_len(&server), before);
