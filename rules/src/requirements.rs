@@ -358,6 +358,21 @@ pub fn requirement(kind: RecordKind) -> &'static Requirement {
         .unwrap_or(&REQUIREMENTS[0])
 }
 
+/// The articles that require the fields of `kind`, in words (《实施办法》第九条；…).
+pub fn required_by(lang: casetrail_i18n::Lang, kind: RecordKind) -> String {
+    let sep = if lang == casetrail_i18n::Lang::Zh {
+        "；"
+    } else {
+        "; "
+    };
+    let cites: Vec<String> = requirement(kind)
+        .cite
+        .iter()
+        .map(|c| c.render(lang))
+        .collect();
+    cites.join(sep)
+}
+
 /// Whether a field of a body (as JSON) counts as filled: not null, not blank, not an empty
 /// list, and `true` for a yes/no field.
 pub fn is_filled(body: &serde_json::Value, field: &str) -> bool {
