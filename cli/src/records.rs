@@ -67,6 +67,10 @@ pub enum RecordCommand {
     Form {
         /// Record kind (`record kinds` lists them).
         kind: String,
+        /// Also print what the form opens with for this case (id or prefix): its officers,
+        /// party, place and the workspace clock's time.
+        #[arg(long)]
+        case: Option<String>,
     },
 }
 
@@ -137,7 +141,7 @@ fn parse_kind(out: &Out, kind: &str) -> anyhow::Result<RecordKind> {
 pub fn run(out: &Out, home: &Path, cmd: RecordCommand) -> anyhow::Result<ExitCode> {
     match &cmd {
         RecordCommand::Kinds => return kinds(out),
-        RecordCommand::Form { kind } => return form(out, parse_kind(out, kind)?),
+        RecordCommand::Form { kind, case: None } => return form(out, parse_kind(out, kind)?),
         _ => {}
     }
     let ws = open_existing(out, home)?;
@@ -196,7 +200,23 @@ pub fn run(out: &Out, home: &Path, cmd: RecordCommand) -> anyhow::Result<ExitCod
             return Ok(ExitCode::SUCCESS);
         }
         RecordCommand::Kinds => return kinds(out),
-        RecordCommand::Form { kind } => return form(out, parse_kind(out, &kind)?),
+        RecordCommand::Form {
+            kind,
+            case: Some(case),
+        } => {
+            let kind = parse_kind(out, &kind)?;
+            let defaults = ws.form_defaults(ws.resolve_case(&case)?, kind)?;
+            if out.json {
+                out.print_json(&json!({"schema": form_schema(kind), "defaults": defaults}))?;
+            } else {
+                form(out, kind)?;
+                out.say("");
+                out.say(out.t("cli-form-defaults"));
+                out.say(serde_json::to_string_pretty(&defaults)?);
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        RecordCommand::Form { kind, case: None } => return form(out, parse_kind(out, &kind)?),
     };
     if out.json {
         out.print_json(&record_json(&record))?;

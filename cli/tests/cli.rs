@@ -1003,6 +1003,25 @@ fn set_values_are_parsed_by_the_field_type() {
     let shown = json(&home, &["case", "show", case_id]);
     assert_eq!(shown["records"].as_array().unwrap().len(), 1);
 
+    // A form opened for the case carries its officers and party.
+    let opened = json(
+        &home,
+        &[
+            "record",
+            "form",
+            "onsite_inspection_record",
+            "--case",
+            case_id,
+        ],
+    );
+    assert_eq!(
+        opened["defaults"]["officers"],
+        serde_json::json!(["LN210404-0012", "LN210404-0027"])
+    );
+    assert_eq!(opened["defaults"]["party_id"], case["parties"][0]["id"]);
+    assert!(opened["defaults"]["start_at"].is_string());
+    assert_eq!(opened["schema"]["kind"], "onsite_inspection_record");
+
     // Finalizing names every missing required field with its article.
     let rid = record["id"].as_str().unwrap();
     let out = casetrail(&home, &["record", "finalize", rid]);

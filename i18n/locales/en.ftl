@@ -785,3 +785,4 @@ cli-form-when = appears when: { $when }
 cli-form-repeat = several allowed ({ $min }–{ $max })
 cli-form-signatures = Signatures
 cli-kinds-fields =   fields: { $fields }
+cli-form-defaults = What the form opens with, from the case and the workspace clock:

@@ -785,3 +785,4 @@ cli-form-when = 出现条件：{ $when }
 cli-form-repeat = 可填多项（{ $min }–{ $max }）
 cli-form-signatures = 签名
 cli-kinds-fields = 　字段：{ $fields }
+cli-form-defaults = 打开表单时由本案和工作区时钟填入的默认值：

@@ -154,6 +154,27 @@ fn finalize_names_every_missing_field_with_its_article() {
 }
 
 #[test]
+fn a_form_opens_with_the_case_defaults_and_the_workspace_clock() {
+    let f = fixture();
+    let case = f.ws.create_case(sample::case_draft("R-1c")).unwrap();
+    f.clock.set(t("2026-12-01T02:00:00Z"));
+    let d =
+        f.ws.form_defaults(case.id, RecordKind::InquiryRecord)
+            .unwrap();
+    let certs: Vec<&str> = case
+        .info
+        .officers
+        .iter()
+        .map(|o| o.cert_no.as_str())
+        .collect();
+    assert_eq!(d["officers"], serde_json::json!(certs));
+    assert_eq!(d["start_at"], "2026-12-01T02:00:00Z", "the workspace clock");
+    // What the form opens with is a valid draft.
+    let body = RecordBody::from_json(RecordKind::InquiryRecord, &d.to_string()).unwrap();
+    f.ws.add_record(case.id, body).unwrap();
+}
+
+#[test]
 fn signatures_and_refusals_are_checked() {
     let f = fixture();
     let now = t("2026-11-28T04:00:00Z");
