@@ -3,7 +3,8 @@
 //! A body is what the inspector fills in. Every field defaults to empty so a draft can be saved
 //! half-filled on site; which fields must be present before a record may be finalized is data
 //! in `rules::requirements`, checked there against these field names (a test keeps the two in
-//! step). Structure is checked here: text lengths, identity documents, time ranges, and that
+//! step). The form schema (`rules::form`) is walked from these structs in declaration order;
+//! its tests fail when a field is added here without a shape there. Structure is checked here: text lengths, identity documents, time ranges, and that
 //! officers named on a record belong to the case.
 //!
 //! Shared shapes (an approval, a list row, a Q&A turn) are defined once and reused; a body type

@@ -170,3 +170,41 @@ impl ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_error_carries_every_problem_and_prefixes_them_all() {
+        assert_eq!(ValidationError::all(Vec::new()), None);
+        let e = ValidationError::all(vec![
+            ValidationError::new("name", ValidationCode::Required),
+            ValidationError::new("[1].cert_no", ValidationCode::BadFormat),
+        ])
+        .unwrap()
+        .within("officers")
+        .of_kind(crate::RecordKind::InquiryRecord);
+        let each: Vec<(&str, &str)> = e
+            .each()
+            .iter()
+            .map(|e| (e.field.as_str(), e.rule()))
+            .collect();
+        assert_eq!(
+            each,
+            [
+                ("officers.name", "required"),
+                ("officers[1].cert_no", "bad_format")
+            ]
+        );
+        assert!(
+            e.each()
+                .iter()
+                .all(|e| e.record_kind == Some(crate::RecordKind::InquiryRecord))
+        );
+        assert_eq!(
+            e.to_string(),
+            "officers.name: required; officers[1].cert_no: bad format"
+        );
+    }
+}

@@ -9,6 +9,9 @@
 //!
 //! Field names are those of the body structs in `model::bodies`; a test checks every name
 //! exists, every kind has a row, and every row has a stage, an AV rule and a citation.
+//!
+//! This is the only list of required fields: the form schema (`form`) reads its `fields`,
+//! `fields_if_major` and `cite` from here, and a test there proves they agree for every kind.
 
 use casetrail_model::{CaseStage, RecordKind, SignerRole};
 
