@@ -1,8 +1,11 @@
 //! `casetrail record add|amend|finalize|void|show`.
 //!
-//! A body is given as JSON (`--json-body FILE`, `-` for stdin) and/or as `--set field=value`
-//! pairs applied on top of it (a value that parses as JSON is taken as JSON, anything else as
-//! text). Unknown fields are refused with the list of known ones, so a typo never vanishes.
+//! A body is given as JSON (`--json-body FILE`, `-` for stdin) and/or as `--set path=value`
+//! pairs applied on top of it, each parsed by the type its form schema gives the field (text
+//! stays text, so `place=301` is the text "301"; lists, groups and persons are JSON, and a
+//! malformed one is an error naming the field). The whole body is then checked against the
+//! schema, every problem named by its path. Unknown fields are refused with the list of known
+//! ones, so a typo never vanishes. `record kinds` and `record form KIND` print the schema.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +13,10 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde_json::{Map, Value, json};
 
-use casetrail_core::model::{RecordBody, RecordKind};
+use casetrail_core::i18n::Lang;
+use casetrail_core::model::{RecordBody, RecordKind, ValidationCode};
+use casetrail_core::rules::form::{FieldType, FormField, FormSchema, Need, Relevance};
+use casetrail_core::rules::{check_body_json, form_schema, form_schemas};
 
 use crate::cases::{record_json, short};
 use crate::output::{Out, open_existing};
@@ -55,8 +61,17 @@ pub enum RecordCommand {
         /// Record id or a unique prefix.
         record: String,
     },
-    /// List the record kinds and their fields.
+    /// List the record kinds and their fields (`--json`: the full form schema of every kind).
     Kinds,
+    /// Print the empty form of a kind, to fill by hand (`--json`: its form schema).
+    Form {
+        /// Record kind (`record kinds` lists them).
+        kind: String,
+        /// Also print what the form opens with for this case (id or prefix): its officers,
+        /// party, place and the workspace clock's time.
+        #[arg(long)]
+        case: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,10 +90,10 @@ fn build_body(
     start: Option<&str>,
     args: BodyArgs,
 ) -> anyhow::Result<RecordBody> {
-    let template = kind.empty_body().to_value()?;
+    let schema = form_schema(kind);
     let mut map: Map<String, Value> = match (&args.json_body, start) {
-        (Some(path), _) => match serde_json::from_str(&crate::output::read_input(path)?)? {
-            Value::Object(m) => m,
+        (Some(path), _) => match serde_json::from_str(&crate::output::read_input(path)?) {
+            Ok(Value::Object(m)) => m,
             _ => anyhow::bail!(out.t("cli-bad-json")),
         },
         (None, Some(current)) => match serde_json::from_str(current)? {
@@ -91,36 +106,48 @@ fn build_body(
         let Some((key, value)) = pair.split_once('=') else {
             anyhow::bail!(out.ta("cli-bad-value", &[("what", "--set"), ("value", pair)]));
         };
-        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
-        map.insert(key.trim().to_owned(), value);
+        match schema.set_text(&mut map, key.trim(), value) {
+            Ok(()) => {}
+            Err(e) if e.code == ValidationCode::UnknownField => {
+                anyhow::bail!(unknown_field(out, schema, &e.field))
+            }
+            Err(e) => return Err(casetrail_core::Error::from(e).into()),
+        }
     }
-    let known = template.as_object().cloned().unwrap_or_default();
-    if let Some(unknown) = map.keys().find(|k| !known.contains_key(*k)) {
-        let fields: Vec<&str> = known.keys().map(String::as_str).collect();
-        anyhow::bail!(out.ta(
-            "cli-unknown-field",
-            &[
-                ("field", unknown),
-                ("kind", kind.as_str()),
-                ("fields", &fields.join(", "))
-            ]
-        ));
-    }
-    let text = serde_json::to_string(&Value::Object(map))?;
-    RecordBody::from_json(kind, &text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", out.t("cli-bad-json")))
+    let body = Value::Object(map);
+    check_body_json(kind, &body).map_err(casetrail_core::Error::from)?;
+    RecordBody::from_json(kind, &body.to_string())
+        .map_err(|_| anyhow::anyhow!(out.t("cli-bad-json")))
+}
+
+fn unknown_field(out: &Out, schema: &FormSchema, field: &str) -> String {
+    let fields: Vec<&str> = schema.fields().map(|f| f.name).collect();
+    out.ta(
+        "cli-unknown-field",
+        &[
+            ("field", field),
+            ("kind", schema.kind.as_str()),
+            ("fields", &fields.join(", ")),
+        ],
+    )
+}
+
+fn parse_kind(out: &Out, kind: &str) -> anyhow::Result<RecordKind> {
+    RecordKind::parse(kind).ok_or_else(|| {
+        anyhow::anyhow!(out.ta("cli-bad-value", &[("what", "--kind"), ("value", kind)]))
+    })
 }
 
 pub fn run(out: &Out, home: &Path, cmd: RecordCommand) -> anyhow::Result<ExitCode> {
-    if let RecordCommand::Kinds = cmd {
-        return kinds(out);
+    match &cmd {
+        RecordCommand::Kinds => return kinds(out),
+        RecordCommand::Form { kind, case: None } => return form(out, parse_kind(out, kind)?),
+        _ => {}
     }
     let ws = open_existing(out, home)?;
     let record = match cmd {
         RecordCommand::Add { case, kind, body } => {
-            let kind = RecordKind::parse(&kind).ok_or_else(|| {
-                anyhow::anyhow!(out.ta("cli-bad-value", &[("what", "--kind"), ("value", &kind)]))
-            })?;
+            let kind = parse_kind(out, &kind)?;
             let case = ws.resolve_case(&case)?;
             ws.add_record(case, build_body(out, kind, None, body)?)?
         }
@@ -173,6 +200,23 @@ pub fn run(out: &Out, home: &Path, cmd: RecordCommand) -> anyhow::Result<ExitCod
             return Ok(ExitCode::SUCCESS);
         }
         RecordCommand::Kinds => return kinds(out),
+        RecordCommand::Form {
+            kind,
+            case: Some(case),
+        } => {
+            let kind = parse_kind(out, &kind)?;
+            let defaults = ws.form_defaults(ws.resolve_case(&case)?, kind)?;
+            if out.json {
+                out.print_json(&json!({"schema": form_schema(kind), "defaults": defaults}))?;
+            } else {
+                form(out, kind)?;
+                out.say("");
+                out.say(out.t("cli-form-defaults"));
+                out.say(serde_json::to_string_pretty(&defaults)?);
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        RecordCommand::Form { kind, case: None } => return form(out, parse_kind(out, &kind)?),
     };
     if out.json {
         out.print_json(&record_json(&record))?;
@@ -192,28 +236,122 @@ pub fn run(out: &Out, home: &Path, cmd: RecordCommand) -> anyhow::Result<ExitCod
 }
 
 fn kinds(out: &Out) -> anyhow::Result<ExitCode> {
-    let list: Vec<Value> = RecordKind::ALL
-        .iter()
-        .map(|k| {
-            let fields: Vec<String> = k
-                .empty_body()
-                .to_value()
-                .ok()
-                .and_then(|v| v.as_object().map(|m| m.keys().cloned().collect()))
-                .unwrap_or_default();
-            json!({"kind": k, "name": out.kind(*k), "fields": fields})
-        })
-        .collect();
     if out.json {
-        out.print_json(&list)?;
-    } else {
-        for k in &list {
-            out.say(format!(
-                "{:<32} {}",
-                k["kind"].as_str().unwrap_or_default(),
-                k["name"].as_str().unwrap_or_default()
-            ));
+        out.print_json(&form_schemas())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for s in form_schemas() {
+        out.say(format!("{:<32} {}", s.kind.as_str(), s.label.get(out.lang)));
+        let fields: Vec<String> = s
+            .fields()
+            .map(|f| match f.need {
+                Need::Optional => f.name.to_owned(),
+                _ => format!("{}*", f.name),
+            })
+            .collect();
+        out.say(out.ta("cli-kinds-fields", &[("fields", &fields.join(", "))]));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The empty form of `kind`: sections, then each field with its label, path, help, whether it
+/// is required and by which article, when it appears; then who signs.
+fn form(out: &Out, kind: RecordKind) -> anyhow::Result<ExitCode> {
+    let schema = form_schema(kind);
+    if out.json {
+        out.print_json(schema)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let lang = out.lang;
+    out.say(out.ta(
+        "cli-form-title",
+        &[("kind", schema.label.get(lang)), ("code", kind.as_str())],
+    ));
+    for section in &schema.sections {
+        out.say("");
+        out.say(format!("【{}】", section.label.get(lang)));
+        for f in &section.fields {
+            form_field(out, schema, f, 1);
+        }
+    }
+    if !schema.signatures.is_empty() {
+        out.say("");
+        out.say(format!("【{}】", out.t("cli-form-signatures")));
+        for s in &schema.signatures {
+            let affirmation = if s.affirmation.is_empty() {
+                String::new()
+            } else {
+                format!("  「{}」", s.affirmation)
+            };
+            out.say(format!("  {}{affirmation}：________", s.label.get(lang)));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn form_field(out: &Out, schema: &FormSchema, f: &FormField, depth: usize) {
+    let lang = out.lang;
+    let indent = "  ".repeat(depth);
+    let blank = if f.fields.is_empty() { "________" } else { "" };
+    let mut notes = vec![f.help.get(lang).to_owned()];
+    if let FieldType::Choice { options, .. } = &f.ty {
+        let codes: Vec<String> = options
+            .iter()
+            .map(|o| format!("{}={}", o.code, o.label.get(lang)))
+            .collect();
+        notes.push(codes.join(" / "));
+    }
+    if let Some(r) = f.repeat {
+        notes.push(out.ta(
+            "cli-form-repeat",
+            &[("min", &r.min.to_string()), ("max", &r.max.to_string())],
+        ));
+    }
+    let need = match f.need {
+        Need::Optional => None,
+        Need::Required => Some("cli-form-required"),
+        Need::RequiredIfMajor => Some("cli-form-required-if-major"),
+        Need::RequiredIfRelevant => Some("cli-form-required-if-relevant"),
+    };
+    if let Some(id) = need {
+        let cite = casetrail_core::rules::required_by(lang, schema.kind);
+        notes.push(match lang {
+            Lang::Zh => format!("{}（{cite}）", out.t(id)),
+            Lang::En => format!("{} ({cite})", out.t(id)),
+        });
+    }
+    if let Some(when) = relevance(out, schema, &f.relevant) {
+        notes.push(out.ta("cli-form-when", &[("when", &when)]));
+    }
+    let sep = if lang == Lang::Zh { "；" } else { "; " };
+    out.say(format!(
+        "{indent}{} [{}]：{blank}  — {}",
+        f.label.get(lang),
+        f.path,
+        notes.join(sep)
+    ));
+    for c in &f.fields {
+        form_field(out, schema, c, depth + 1);
+    }
+}
+
+fn relevance(out: &Out, schema: &FormSchema, r: &Relevance) -> Option<String> {
+    let lang = out.lang;
+    match r {
+        Relevance::Always => None,
+        Relevance::MajorCase => Some(out.t("field-is_major")),
+        Relevance::IsTrue { field } => schema.field(field).map(|f| f.label.get(lang).to_owned()),
+        Relevance::Equals { field, any_of } => {
+            let f = schema.field(field)?;
+            let labels: Vec<String> = match &f.ty {
+                FieldType::Choice { options, .. } => options
+                    .iter()
+                    .filter(|o| any_of.contains(&o.code))
+                    .map(|o| o.label.get(lang).to_owned())
+                    .collect(),
+                _ => any_of.iter().map(|c| (*c).to_owned()).collect(),
+            };
+            Some(format!("{} = {}", f.label.get(lang), labels.join(" / ")))
+        }
+    }
 }

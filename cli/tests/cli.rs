@@ -992,3 +992,162 @@ fn the_back_office_process_stays_small_and_logs_json_under_hostile_load() {
         peak / 1048576
     );
 }
+
+#[test]
+fn record_kinds_and_forms_come_from_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    // Neither needs a workspace.
+    let kinds = ok(&home, &["record", "kinds"]);
+    assert!(
+        kinds.contains("inquiry_record") && kinds.contains("qa*") && kinds.contains("place*"),
+        "{kinds}"
+    );
+    let schema = json(&home, &["record", "kinds"]);
+    let schemas = schema.as_array().unwrap();
+    assert!(schemas.len() >= 55);
+    let inquiry = schemas
+        .iter()
+        .find(|s| s["kind"] == "inquiry_record")
+        .unwrap();
+    let fields: Vec<&Value> = inquiry["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["fields"].as_array().unwrap())
+        .collect();
+    let qa = fields.iter().find(|f| f["path"] == "qa").unwrap();
+    assert_eq!(qa["type"], "group");
+    assert_eq!(qa["need"], "required");
+    assert_eq!(qa["required_by"][0]["article"], 9);
+    assert_eq!(qa["fields"][1]["path"], "qa[].answer");
+    let read_back = fields.iter().find(|f| f["path"] == "read_back").unwrap();
+    assert_eq!(read_back["options"][0]["code"], "read_by_them");
+    assert_eq!(read_back["label"]["zh"], "核对方式");
+
+    let form = ok(&home, &["record", "form", "inquiry_record"]);
+    assert!(
+        form.contains("询问笔录（inquiry_record）")
+            && form.contains("问答 [qa]")
+            && form.contains("答 [qa[].answer]")
+            && form.contains("必填（《实施办法》第九条"),
+        "{form}"
+    );
+    let en = ok(
+        &home,
+        &["--lang", "en", "record", "form", "service_receipt"],
+    );
+    assert!(
+        en.contains("Service receipt") && en.contains("appears when: method = By post"),
+        "{en}"
+    );
+    let one = json(&home, &["record", "form", "service_receipt"]);
+    assert_eq!(one["kind"], "service_receipt");
+    let out = casetrail(&home, &["record", "form", "no_such_kind"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn set_values_are_parsed_by_the_field_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = new_case(&home, "X-3");
+    let case_id = case["id"].as_str().unwrap();
+    // A room number in a text field is text, not refused as an integer.
+    let record = json(
+        &home,
+        &[
+            "record",
+            "add",
+            case_id,
+            "--kind",
+            "inquiry_record",
+            "--set",
+            "place=301",
+            "--set",
+            "rights_told=是",
+            "--set",
+            "interviewee.name=王五",
+        ],
+    );
+    assert_eq!(record["body"]["place"], "301");
+    assert_eq!(record["body"]["rights_told"], true);
+    assert_eq!(record["body"]["interviewee"]["name"], "王五");
+
+    // Malformed JSON for a list is an error naming the field, and nothing is stored.
+    let out = casetrail(
+        &home,
+        &[
+            "record",
+            "add",
+            case_id,
+            "--kind",
+            "inquiry_record",
+            "--set",
+            r#"officers=["LN210404-0012","#,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("执法人员：格式不正确"), "{err}");
+    // A wrong item inside a list and a bad date, both named by path, at once.
+    let out = casetrail(
+        &home,
+        &[
+            "--lang",
+            "en",
+            "record",
+            "add",
+            case_id,
+            "--kind",
+            "inquiry_record",
+            "--set",
+            r#"qa=[{"question":"q","answr":"a"}]"#,
+            "--set",
+            "start_at=2026-11-28 09:00",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("questions and answers[0] › answr: no such field")
+            && err.contains("start time: invalid date or time"),
+        "{err}"
+    );
+    let shown = json(&home, &["case", "show", case_id]);
+    assert_eq!(shown["records"].as_array().unwrap().len(), 1);
+
+    // A form opened for the case carries its officers and party.
+    let opened = json(
+        &home,
+        &[
+            "record",
+            "form",
+            "onsite_inspection_record",
+            "--case",
+            case_id,
+        ],
+    );
+    assert_eq!(
+        opened["defaults"]["officers"],
+        serde_json::json!(["LN210404-0012", "LN210404-0027"])
+    );
+    assert_eq!(opened["defaults"]["party_id"], case["parties"][0]["id"]);
+    assert!(opened["defaults"]["start_at"].is_string());
+    assert_eq!(opened["schema"]["kind"], "onsite_inspection_record");
+
+    // Finalizing names every missing required field with its article.
+    let rid = record["id"].as_str().unwrap();
+    let out = casetrail(&home, &["record", "finalize", rid]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for label in [
+        "开始时间：必填",
+        "问答：必填",
+        "核对方式：必填",
+        "《实施办法》第九条",
+    ] {
+        assert!(err.contains(label), "{label} not in {err}");
+    }
+}

@@ -10,6 +10,34 @@ fn sep_list(lang: Lang) -> &'static str {
     if lang == Lang::Zh { "；" } else { "; " }
 }
 
+/// Every problem of a validation error in `lang`, each naming its field; a required field of a
+/// record names the articles that require it.
+pub fn describe_validation(lang: Lang, v: &casetrail_model::ValidationError) -> String {
+    let messages: Vec<String> = v
+        .each()
+        .into_iter()
+        .map(|e| {
+            let field = arg(field_label(lang, &e.field));
+            match (&e.code, e.record_kind) {
+                (casetrail_model::ValidationCode::Required, Some(kind)) => tr_args(
+                    lang,
+                    "validation-required-by",
+                    &[
+                        ("field", field),
+                        ("cite", arg(casetrail_rules::required_by(lang, kind))),
+                    ],
+                ),
+                _ => tr_args(
+                    lang,
+                    &format!("validation-{}", e.rule()),
+                    &[("field", field)],
+                ),
+            }
+        })
+        .collect();
+    messages.join(sep_list(lang))
+}
+
 /// A user-facing description of an error in `lang`: what went wrong, and for validation errors
 /// which field and which rule. The only user content it carries is in `Blocked`, which says
 /// what blocks as `check_case` would (a record's kind, who has still to sign).
@@ -17,11 +45,7 @@ pub fn describe_error(lang: Lang, err: &Error) -> String {
     let class = tr(lang, &format!("error-{}", err.code()));
     let sep = if lang == Lang::Zh { "：" } else { ": " };
     let detail = match err {
-        Error::Store(StoreError::Validation(v)) => tr_args(
-            lang,
-            &format!("validation-{}", v.rule()),
-            &[("field", arg(field_label(lang, &v.field)))],
-        ),
+        Error::Store(StoreError::Validation(v)) => describe_validation(lang, v),
         Error::Store(StoreError::NotFound { what, id }) => tr_args(
             lang,
             "error-not-found-detail",

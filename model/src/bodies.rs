@@ -3,7 +3,8 @@
 //! A body is what the inspector fills in. Every field defaults to empty so a draft can be saved
 //! half-filled on site; which fields must be present before a record may be finalized is data
 //! in `rules::requirements`, checked there against these field names (a test keeps the two in
-//! step). Structure is checked here: text lengths, identity documents, time ranges, and that
+//! step). The form schema (`rules::form`) is walked from these structs in declaration order;
+//! its tests fail when a field is added here without a shape there. Structure is checked here: text lengths, identity documents, time ranges, and that
 //! officers named on a record belong to the case.
 //!
 //! Shared shapes (an approval, a list row, a Q&A turn) are defined once and reused; a body type
@@ -19,17 +20,17 @@ use crate::error::{ValidationCode, ValidationError};
 // Shared shapes
 // ---------------------------------------------------------------------------------------------
 
-/// Outcome of an approval or review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApprovalResult {
-    /// 同意/通过.
-    Approved,
-    /// 不同意.
-    Rejected,
-    /// 退回补充.
-    Returned,
-}
+crate::code_enum!(
+    /// Outcome of an approval or review.
+    ApprovalResult {
+        /// 同意/通过.
+        Approved = "approved",
+        /// 不同意.
+        Rejected = "rejected",
+        /// 退回补充.
+        Returned = "returned",
+    }
+);
 
 /// A leader's or reviewer's opinion and signature block (Art. 14: opinion + signature).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -123,33 +124,33 @@ pub struct Penalty {
     pub other: String,
 }
 
-/// Rights a party must be told of (Art. 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartyRight {
-    /// 陈述权.
-    Statement,
-    /// 申辩权.
-    Defense,
-    /// 申请回避权.
-    Recusal,
-    /// 要求听证权.
-    Hearing,
-    /// 申请行政复议权.
-    Reconsideration,
-    /// 提起行政诉讼权.
-    Litigation,
-}
+crate::code_enum!(
+    /// Rights a party must be told of (Art. 10).
+    PartyRight {
+        /// 陈述权.
+        Statement = "statement",
+        /// 申辩权.
+        Defense = "defense",
+        /// 申请回避权.
+        Recusal = "recusal",
+        /// 要求听证权.
+        Hearing = "hearing",
+        /// 申请行政复议权.
+        Reconsideration = "reconsideration",
+        /// 提起行政诉讼权.
+        Litigation = "litigation",
+    }
+);
 
-/// How a record was checked by the person who signs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReadBack {
-    /// 交被询问人阅读.
-    ReadByThem,
-    /// 向其宣读.
-    ReadToThem,
-}
+crate::code_enum!(
+    /// How a record was checked by the person who signs it.
+    ReadBack {
+        /// 交被询问人阅读.
+        ReadByThem = "read_by_them",
+        /// 向其宣读.
+        ReadToThem = "read_to_them",
+    }
+);
 
 crate::code_enum!(
     /// How a document is served (送达方式, Art. 17; 民诉法 §85–95).
@@ -1099,6 +1100,9 @@ pub struct AccessApproval {
 // Structural checks
 // ---------------------------------------------------------------------------------------------
 
+/// The most items any list of a body may hold.
+pub const MAX_ITEMS: usize = 1_000;
+
 /// Walks a body's JSON and checks every string: bounded, and no control characters except in
 /// multi-line text. Runs for every kind, so no field escapes the limits.
 pub(crate) fn check_strings(value: &serde_json::Value, path: &str) -> Result<(), ValidationError> {
@@ -1106,10 +1110,10 @@ pub(crate) fn check_strings(value: &serde_json::Value, path: &str) -> Result<(),
     match value {
         serde_json::Value::String(s) => free_text(path, s, LONG_TEXT),
         serde_json::Value::Array(items) => {
-            if items.len() > 1_000 {
+            if items.len() > MAX_ITEMS {
                 return Err(ValidationError::new(
                     path,
-                    ValidationCode::TooMany { max: 1_000 },
+                    ValidationCode::TooMany { max: MAX_ITEMS },
                 ));
             }
             for (i, v) in items.iter().enumerate() {

@@ -3,6 +3,10 @@
 //! It names *what* is wrong — the field path and the rule — never the value, because values are
 //! personal data (names, ID numbers, GPS) that must not leak into logs or crash reports. Each
 //! rule has a zh/en message in the catalogues (`validation-*`).
+//!
+//! One check may find several problems (finalizing a record reports *every* missing required
+//! field at once): the first is the error itself, the others travel in `also`, so code that
+//! looks only at `field`/`code` keeps working and nothing found is dropped.
 
 use std::fmt;
 
@@ -13,6 +17,11 @@ pub struct ValidationError {
     pub field: String,
     /// Which rule it broke.
     pub code: ValidationCode,
+    /// The record kind whose requirement was broken, when the rule comes from the requirement
+    /// table (so the message can cite the article that requires the field).
+    pub record_kind: Option<crate::RecordKind>,
+    /// Further problems found by the same check, in the order found.
+    pub also: Vec<ValidationError>,
 }
 
 /// The rules input can break. Each has a zh/en message in the catalogues (`validation-*`).
@@ -55,6 +64,8 @@ pub enum ValidationCode {
     Inconsistent,
     /// The record kind does not allow this operation or value.
     NotAllowed,
+    /// A key the record kind does not have (a misspelt field is never silently dropped).
+    UnknownField,
 }
 
 impl ValidationError {
@@ -63,11 +74,44 @@ impl ValidationError {
         Self {
             field: field.into(),
             code,
+            record_kind: None,
+            also: Vec::new(),
         }
+    }
+
+    /// Marks the error (and those in `also`) as breaking a requirement of `kind`.
+    pub fn of_kind(mut self, kind: crate::RecordKind) -> Self {
+        self.record_kind = Some(kind);
+        for e in &mut self.also {
+            e.record_kind = Some(kind);
+        }
+        self
+    }
+
+    /// One error carrying all of `errors` (the first, with the rest in `also`), or `None` when
+    /// there are none.
+    pub fn all(errors: Vec<ValidationError>) -> Option<Self> {
+        let mut iter = errors.into_iter();
+        let mut first = iter.next()?;
+        first.also.extend(iter);
+        Some(first)
+    }
+
+    /// This error and those in `also`, flattened, in order.
+    pub fn each(&self) -> Vec<&ValidationError> {
+        let mut out = vec![self];
+        for e in &self.also {
+            out.extend(e.each());
+        }
+        out
     }
 
     /// Prefixes the field path, so nested validators can report full paths.
     pub fn within(mut self, parent: &str) -> Self {
+        self.also = std::mem::take(&mut self.also)
+            .into_iter()
+            .map(|e| e.within(parent))
+            .collect();
         self.field = if self.field.is_empty() {
             parent.to_owned()
         } else if self.field.starts_with('[') {
@@ -95,12 +139,25 @@ impl ValidationError {
             ValidationCode::UnknownReference => "unknown_reference",
             ValidationCode::Inconsistent => "inconsistent",
             ValidationCode::NotAllowed => "not_allowed",
+            ValidationCode::UnknownField => "unknown_field",
         }
     }
 }
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.each().into_iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            e.fmt_one(f)?;
+        }
+        Ok(())
+    }
+}
+
+impl ValidationError {
+    fn fmt_one(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.code {
             ValidationCode::TooLong { max } => {
                 write!(f, "{}: longer than {max} characters", self.field)
@@ -113,3 +170,41 @@ impl fmt::Display for ValidationError {
 }
 
 impl std::error::Error for ValidationError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_error_carries_every_problem_and_prefixes_them_all() {
+        assert_eq!(ValidationError::all(Vec::new()), None);
+        let e = ValidationError::all(vec![
+            ValidationError::new("name", ValidationCode::Required),
+            ValidationError::new("[1].cert_no", ValidationCode::BadFormat),
+        ])
+        .unwrap()
+        .within("officers")
+        .of_kind(crate::RecordKind::InquiryRecord);
+        let each: Vec<(&str, &str)> = e
+            .each()
+            .iter()
+            .map(|e| (e.field.as_str(), e.rule()))
+            .collect();
+        assert_eq!(
+            each,
+            [
+                ("officers.name", "required"),
+                ("officers[1].cert_no", "bad_format")
+            ]
+        );
+        assert!(
+            e.each()
+                .iter()
+                .all(|e| e.record_kind == Some(crate::RecordKind::InquiryRecord))
+        );
+        assert_eq!(
+            e.to_string(),
+            "officers.name: required; officers[1].cert_no: bad format"
+        );
+    }
+}

@@ -34,7 +34,7 @@ pub use people::{
     CertStatus, IdDocType, IdDocument, NamedRepresentative, Officer, Party, PartyKind, Person,
     PersonRelation,
 };
-pub use record::{Record, RecordBody, RecordKind, RecordStatus};
+pub use record::{MAX_FEN, Record, RecordBody, RecordKind, RecordStatus};
 pub use signature::{
     Refusal, RefusalReason, SignatureMark, SignatureSlot, SignerRole, SlotEntry, SlotOutcome,
     SlotSpec, Witness,

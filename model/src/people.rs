@@ -47,23 +47,30 @@ impl PartyKind {
     }
 }
 
-/// Kinds of identity document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum IdDocType {
-    /// 居民身份证 (18 digits, check digit verified).
-    #[default]
-    ResidentIdCard,
-    /// 护照.
-    Passport,
-    /// 港澳居民来往内地通行证 / 居住证.
-    HkMacaoPermit,
-    /// 台湾居民来往大陆通行证 / 居住证.
-    TaiwanPermit,
-    /// 外国人永久居留身份证.
-    ForeignPermanentResident,
-    /// Anything else; number checked only for shape.
-    Other,
+crate::code_enum!(
+    /// Kinds of identity document.
+    IdDocType {
+        /// 居民身份证 (18 digits, check digit verified).
+        ResidentIdCard = "resident_id_card",
+        /// 护照.
+        Passport = "passport",
+        /// 港澳居民来往内地通行证 / 居住证.
+        HkMacaoPermit = "hk_macao_permit",
+        /// 台湾居民来往大陆通行证 / 居住证.
+        TaiwanPermit = "taiwan_permit",
+        /// 外国人永久居留身份证.
+        ForeignPermanentResident = "foreign_permanent_resident",
+        /// Anything else; number checked only for shape.
+        Other = "other",
+    }
+);
+
+// `code_enum!` owns the derive list, so the default is written out.
+#[allow(clippy::derivable_impls)]
+impl Default for IdDocType {
+    fn default() -> Self {
+        IdDocType::ResidentIdCard
+    }
 }
 
 /// An identity document.

@@ -280,10 +280,13 @@ impl RecordBody {
     }
 }
 
+/// The largest amount in fen a fine or payment may carry. Statute caps fines at 50万元
+/// (统计法 §44); this leaves headroom and refuses nonsense.
+pub const MAX_FEN: i64 = 10_000_000_000;
+
 fn check_fine(p: Option<&Penalty>) -> Result<(), ValidationError> {
     match p.and_then(|p| p.fine_fen) {
-        // Statute caps fines at 50万元 (统计法 §44); allow headroom, refuse nonsense.
-        Some(f) if !(0..=10_000_000_000).contains(&f) => Err(ValidationError::new(
+        Some(f) if !(0..=MAX_FEN).contains(&f) => Err(ValidationError::new(
             "penalty.fine_fen",
             ValidationCode::OutOfRange,
         )),

@@ -1,6 +1,7 @@
 //! casetrail-rules: the regulation as data and code — what each record requires
 //! (`requirements`), whether a record may be finalized and who must sign it, what a case file
-//! still lacks (`findings`), its deadlines on the China working-day calendar (`deadlines`,
+//! still lacks (`findings`), the form a screen shows for each kind (`form`, derived from the
+//! same requirement table) and the check of a body's JSON against it (`form_check`), its deadlines on the China working-day calendar (`deadlines`,
 //! `calendar`) and how long its evidence is kept (`retention`).
 //!
 //! Everything here is pure: it looks at a case file and answers, with no storage, no media code
@@ -13,6 +14,8 @@ mod calendar;
 mod cite;
 mod deadlines;
 mod findings;
+pub mod form;
+mod form_check;
 mod requirements;
 mod retention;
 mod service;
@@ -27,11 +30,14 @@ use casetrail_model::{
     SignerRole, SlotSpec,
 };
 use casetrail_model::{ValidationCode, ValidationError};
+pub use cite::{Cite, Source};
 pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines, end_of_day};
 pub use findings::{Finding, FindingCode, Severity, Subject, completeness};
+pub use form::{FormSchema, schema as form_schema, schemas as form_schemas};
+pub use form_check::check_body_json;
 pub use requirements::{
     AFFIRM_GENERIC, AFFIRM_INQUIRY, AFFIRM_ONSITE, AFFIRM_RECEIPT, AvRule, Requirement, SlotRule,
-    is_filled, markdown as requirements_markdown, requirement,
+    is_filled, markdown as requirements_markdown, required_by, requirement,
 };
 pub use retention::{Retention, RetentionClass, may_purge, retention};
 pub use service::{legal_service_day, served_on};
@@ -68,17 +74,23 @@ pub fn check_finalize(
     let value = body
         .to_value()
         .map_err(|_| ValidationError::new("body", ValidationCode::BadFormat))?;
-    for field in req.fields {
-        if !is_filled(&value, field) {
-            return Err(ValidationError::new(*field, ValidationCode::Required));
+    // Every missing field at once, so the inspector fills them in one pass.
+    let mut missing: Vec<&str> = req.fields.to_vec();
+    if case.info.is_major {
+        missing.extend_from_slice(req.fields_if_major);
+    }
+    if let RecordBody::ServiceReceipt(s) = body {
+        if let Some(method) = s.method {
+            missing.extend_from_slice(service_method_fields(method));
         }
     }
-    if case.info.is_major {
-        for field in req.fields_if_major {
-            if !is_filled(&value, field) {
-                return Err(ValidationError::new(*field, ValidationCode::Required));
-            }
-        }
+    let missing: Vec<ValidationError> = missing
+        .into_iter()
+        .filter(|f| !is_filled(&value, f))
+        .map(|f| ValidationError::new(f, ValidationCode::Required))
+        .collect();
+    if let Some(e) = ValidationError::all(missing) {
+        return Err(e.of_kind(body.kind()));
     }
     check_party_refs(case, &value)?;
     check_officers(case, body, req, now)?;

@@ -9,6 +9,9 @@
 //!
 //! Field names are those of the body structs in `model::bodies`; a test checks every name
 //! exists, every kind has a row, and every row has a stage, an AV rule and a citation.
+//!
+//! This is the only list of required fields: the form schema (`form`) reads its `fields`,
+//! `fields_if_major` and `cite` from here, and a test there proves they agree for every kind.
 
 use casetrail_model::{CaseStage, RecordKind, SignerRole};
 
@@ -356,6 +359,21 @@ pub fn requirement(kind: RecordKind) -> &'static Requirement {
         .iter()
         .find(|r| r.kind == kind)
         .unwrap_or(&REQUIREMENTS[0])
+}
+
+/// The articles that require the fields of `kind`, in words (《实施办法》第九条；…).
+pub fn required_by(lang: casetrail_i18n::Lang, kind: RecordKind) -> String {
+    let sep = if lang == casetrail_i18n::Lang::Zh {
+        "；"
+    } else {
+        "; "
+    };
+    let cites: Vec<String> = requirement(kind)
+        .cite
+        .iter()
+        .map(|c| c.render(lang))
+        .collect();
+    cites.join(sep)
 }
 
 /// Whether a field of a body (as JSON) counts as filled: not null, not blank, not an empty

@@ -27,6 +27,14 @@ pub struct DueItem {
 }
 
 impl Workspace {
+    /// An empty body of `kind` for a case, with the defaults its form schema declares filled
+    /// from the case (officers, party, place) and the workspace clock (never the device's
+    /// `Utc::now()` directly), as the body's JSON: what a form opens with.
+    pub fn form_defaults(&self, case_id: CaseId, kind: RecordKind) -> Result<serde_json::Value> {
+        let case = self.case(case_id)?;
+        Ok(rules::form_schema(kind).defaults(&case, self.ledger.now().utc))
+    }
+
     /// The case file the rules look at.
     pub fn case_file(&self, id: CaseId) -> Result<CaseFile> {
         self.store().read(|v| Ok(v.case_file(id)?))

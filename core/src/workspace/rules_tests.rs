@@ -115,6 +115,66 @@ fn draft_missing_fields_and_officers_then_mended() {
 }
 
 #[test]
+fn finalize_names_every_missing_field_with_its_article() {
+    let f = fixture();
+    let case = f.ws.create_case(sample::case_draft("R-1b")).unwrap();
+    let mut body = sample::inquiry_record(t("2026-11-28T01:40:00Z"));
+    body.qa.clear();
+    body.place.clear();
+    body.read_back = None;
+    let r =
+        f.ws.add_record(case.id, RecordBody::InquiryRecord(body))
+            .unwrap();
+    let err = f.ws.finalize_record(r.id).unwrap_err();
+    let crate::Error::Store(StoreError::Validation(v)) = &err else {
+        panic!("{err:?}");
+    };
+    let fields: Vec<&str> = v.each().iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["place", "qa", "read_back"],
+        "all at once, in table order"
+    );
+    assert!(
+        v.each().iter().all(|e| e.code == ValidationCode::Required
+            && e.record_kind == Some(RecordKind::InquiryRecord))
+    );
+    let zh = describe_error(Lang::Zh, &err);
+    assert!(
+        zh.contains("地点：必填（依据：《实施办法》第九条")
+            && zh.contains("问答：必填")
+            && zh.contains("核对方式：必填"),
+        "{zh}"
+    );
+    let en = describe_error(Lang::En, &err);
+    assert!(
+        en.contains("questions and answers: required (Measures"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_form_opens_with_the_case_defaults_and_the_workspace_clock() {
+    let f = fixture();
+    let case = f.ws.create_case(sample::case_draft("R-1c")).unwrap();
+    f.clock.set(t("2026-12-01T02:00:00Z"));
+    let d =
+        f.ws.form_defaults(case.id, RecordKind::InquiryRecord)
+            .unwrap();
+    let certs: Vec<&str> = case
+        .info
+        .officers
+        .iter()
+        .map(|o| o.cert_no.as_str())
+        .collect();
+    assert_eq!(d["officers"], serde_json::json!(certs));
+    assert_eq!(d["start_at"], "2026-12-01T02:00:00Z", "the workspace clock");
+    // What the form opens with is a valid draft.
+    let body = RecordBody::from_json(RecordKind::InquiryRecord, &d.to_string()).unwrap();
+    f.ws.add_record(case.id, body).unwrap();
+}
+
+#[test]
 fn signatures_and_refusals_are_checked() {
     let f = fixture();
     let now = t("2026-11-28T04:00:00Z");
