@@ -102,7 +102,9 @@ impl AppendBench {
     fn journal_append(&mut self) {
         let store = self.ws.store();
         let at = self.clock.now();
-        let key = bench_key(&self.ws);
+        // The workspace's own key: the rule of who may write lets a device finalize only its
+        // own records.
+        let key = self.ws.signing_key();
         store
             .append(key, at, |_| {
                 Ok::<_, casetrail_core::Error>(refresh_slots(&self.event))
@@ -158,11 +160,6 @@ fn refresh_slots(event: &Event) -> Event {
 
 /// The workspace's own key stays inside the core, so the bench appends to the workspace's store
 /// with a key of its own: the store seals, inserts and projects exactly as for the device key.
-fn bench_key(_ws: &Workspace) -> &'static DeviceKey {
-    static KEY: std::sync::OnceLock<DeviceKey> = std::sync::OnceLock::new();
-    KEY.get_or_init(|| DeviceKey::from_seed([9; 32]))
-}
-
 struct VerifyBench {
     events: Vec<StoredEvent>,
     keys: TrustedKeys,
