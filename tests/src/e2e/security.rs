@@ -9,6 +9,8 @@
 //! - a size other than the signed one, too many open uploads, the day's quotas (429);
 //! - a body that stalls (408), a connection that never speaks, a flood of idle connections
 //!   while an honest phone syncs, a challenge flood (429, nothing written);
+//! - a device revoked between two batches of one sync: its token is dropped, no new one;
+//! - a server fault is a 500 with a request id and none of its detail;
 //! - the back office's files and folders are its own (0700 / 0600), and answers carry an id.
 
 use std::io::{Read, Write};
@@ -596,4 +598,197 @@ fn an_honest_phone_syncs_while_two_hundred_idle_connections_are_held_open() {
     );
     // The idle connections were closed by the server (and reopened by the flood).
     assert!(reopened >= 200, "{reopened}");
+}
+
+#[test]
+fn a_device_revoked_between_two_batches_is_refused_with_the_token_it_holds() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Backoffice::start(&dir.path().join("bo"), &rt);
+    let ws = device(&dir.path().join("phone"));
+    case_with_records(&ws, "望统检〔2026〕46号", 8);
+    server.enrol(&ws, &server.url);
+    let token = raw_token(&rt, &server.url, &ws);
+    let events = wire_of(&journal(&ws));
+    let (first, second) = events.split_at(events.len() / 2);
+    let (status, body) = raw_push(&rt, &server.url, &token, first.to_vec());
+    assert_eq!(status, 200, "{body}");
+    server
+        .storage
+        .revoke(ws.device_id(), chrono::Utc::now(), "手机遗失")
+        .expect("revoke");
+    // (The revocation is itself an event of the back office's chain.)
+    let held = server_journal_len(&server);
+    // The token it holds is still within its 15 minutes, but revocation dropped it.
+    let (status, body) = raw_push(&rt, &server.url, &token, second.to_vec());
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("bad_token"), "{body}");
+    assert_eq!(server_journal_len(&server), held, "stored after revocation");
+    // And it gets no new one.
+    let challenge = rt.block_on(async {
+        http_client()
+            .post(format!("{}/v1/auth/challenge", server.url))
+            .json(&wire::ChallengeRequest {
+                device_id: ws.device_id(),
+            })
+            .send()
+            .await
+            .expect("challenge")
+    });
+    assert_eq!(challenge.status().as_u16(), 403);
+    let body = rt.block_on(challenge.text()).expect("body");
+    assert!(body.contains("revoked"), "{body}");
+    // The phone itself stops there, its second half still pending.
+    assert!(sync(&rt, &ws, &fast()).is_err());
+    assert_eq!(server_journal_len(&server), held);
+}
+
+/// A back office whose storage fails inside (a disk error, a bug): the real storage for
+/// everything but pushes.
+struct Failing(std::sync::Arc<casetrail_server::SqliteStorage>);
+
+impl Storage for Failing {
+    fn issue_enrol_code(&self, o: &str, h: u32) -> casetrail_server::Result<String> {
+        self.0.issue_enrol_code(o, h)
+    }
+    fn enrol(&self, r: &wire::EnrolRequest) -> casetrail_server::Result<wire::EnrolResponse> {
+        self.0.enrol(r)
+    }
+    fn challenge(
+        &self,
+        d: casetrail_core::model::DeviceId,
+    ) -> casetrail_server::Result<wire::ChallengeResponse> {
+        self.0.challenge(d)
+    }
+    fn token(&self, r: &wire::TokenRequest) -> casetrail_server::Result<wire::TokenResponse> {
+        self.0.token(r)
+    }
+    fn authenticate(&self, t: &str) -> casetrail_server::Result<casetrail_core::model::DeviceId> {
+        self.0.authenticate(t)
+    }
+    fn push(
+        &self,
+        _: casetrail_core::model::DeviceId,
+        _: &wire::PushRequest,
+    ) -> casetrail_server::Result<wire::PushResponse> {
+        Err(casetrail_server::ServerError::Internal(
+            "disk I/O error at /srv/ct/casetrail.db, device LN210404-0012".into(),
+        ))
+    }
+    fn backoffice_events(
+        &self,
+        d: casetrail_core::model::DeviceId,
+        a: u64,
+    ) -> casetrail_server::Result<wire::BackofficeEvents> {
+        self.0.backoffice_events(d, a)
+    }
+    fn media_create(
+        &self,
+        d: casetrail_core::model::DeviceId,
+        r: &MediaCreate,
+    ) -> casetrail_server::Result<wire::MediaStatus> {
+        self.0.media_create(d, r)
+    }
+    fn media_status(
+        &self,
+        d: casetrail_core::model::DeviceId,
+        s: &Hash,
+    ) -> casetrail_server::Result<Option<wire::MediaStatus>> {
+        self.0.media_status(d, s)
+    }
+    fn expire_uploads(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> casetrail_server::Result<usize> {
+        self.0.expire_uploads(now)
+    }
+    fn media_append(
+        &self,
+        d: casetrail_core::model::DeviceId,
+        s: &Hash,
+        o: u64,
+        c: &Hash,
+        b: &[u8],
+    ) -> casetrail_server::Result<casetrail_server::Appended> {
+        self.0.media_append(d, s, o, c, b)
+    }
+    fn decide(
+        &self,
+        c: CaseId,
+        d: casetrail_core::model::BackofficeDecision,
+    ) -> casetrail_server::Result<()> {
+        self.0.decide(c, d)
+    }
+    fn assign(&self, c: CaseId, o: Vec<String>, n: &str) -> casetrail_server::Result<()> {
+        self.0.assign(c, o, n)
+    }
+    fn revoke(
+        &self,
+        d: casetrail_core::model::DeviceId,
+        at: chrono::DateTime<chrono::Utc>,
+        r: &str,
+    ) -> casetrail_server::Result<()> {
+        self.0.revoke(d, at, r)
+    }
+    fn cases(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> casetrail_server::Result<Vec<wire::BackofficeCase>> {
+        self.0.cases(now)
+    }
+    fn devices(&self) -> casetrail_server::Result<Vec<casetrail_server::DeviceInfo>> {
+        self.0.devices()
+    }
+    fn incidents(&self) -> casetrail_server::Result<Vec<casetrail_server::Incident>> {
+        self.0.incidents()
+    }
+    fn resolve_case(&self, k: &str) -> casetrail_server::Result<CaseId> {
+        self.0.resolve_case(k)
+    }
+}
+
+#[test]
+fn a_server_fault_answers_500_with_a_request_id_and_without_its_detail() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Backoffice::start_wrapped(&dir.path().join("bo"), &rt, |s| {
+        std::sync::Arc::new(Failing(s))
+    });
+    let ws = device(&dir.path().join("phone"));
+    case_with_records(&ws, "望统检〔2026〕47号", 1);
+    server.enrol(&ws, &server.url);
+    let token = raw_token(&rt, &server.url, &ws);
+    let resp = rt.block_on(async {
+        http_client()
+            .post(format!("{}/v1/journal", server.url))
+            .bearer_auth(&token)
+            .json(&wire::PushRequest {
+                events: wire_of(&journal(&ws)),
+                known_size: 0,
+            })
+            .send()
+            .await
+            .expect("push")
+    });
+    assert_eq!(resp.status().as_u16(), 500);
+    let id = resp
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .expect("a request id");
+    assert!(id.contains('-'), "{id}");
+    let body = rt.block_on(resp.text()).expect("body");
+    assert!(body.contains("internal error"), "{body}");
+    for secret in ["/srv/ct", "LN210404", "disk I/O"] {
+        assert!(!body.contains(secret), "{secret} leaked: {body}");
+    }
+    // The phone treats it as transient: nothing is lost, everything still pending.
+    assert!(sync(&rt, &ws, &fast()).is_err());
+    assert!(
+        ws.sync_status(Default::default())
+            .expect("status")
+            .events_pending
+            > 0
+    );
 }
