@@ -10,7 +10,11 @@
 
 use casetrail_protocol::events::v1::Event;
 use casetrail_protocol::journal::{ChainHead, DefectKind, EventHeader, StoredEvent, check_events};
-use casetrail_protocol::{DeviceId, Hash};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use casetrail_protocol::{CaseId, DeviceId, Hash, RecordId, SlotId};
+use casetrail_rules::{CaseIndex, CaseStanding};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -68,6 +72,7 @@ impl Store {
         let mut out = Vec::with_capacity(events.len());
         // Signatures first, on every core: they do not depend on each other or on the store.
         let checked = check_events(events, &key, stubs);
+        let index = BatchIndex::new(crate::View::new(&tx));
         for (offered, header) in events.iter().zip(checked) {
             let header = header.map_err(|kind| defect(offered.seq, kind))?;
             let outcome = match held(&tx, device, offered.seq)? {
@@ -97,12 +102,13 @@ impl Store {
                         let event = Event::parse(&header.kind, &offered.body)
                             .map_err(|_| defect(offered.seq, DefectKind::AlteredBody))?;
                         // Who may write this about that case, checked before anything is stored.
-                        casetrail_rules::authorize(&actor, event.as_ref(), &crate::View::new(&tx))
-                            .map_err(|denial| ImportRefusal::Denied {
+                        casetrail_rules::authorize(&actor, event.as_ref(), &index).map_err(
+                            |denial| ImportRefusal::Denied {
                                 seq: offered.seq,
                                 kind: header.kind.clone(),
                                 denial,
-                            })?;
+                            },
+                        )?;
                         event
                     };
                     let pos = insert_event(&tx, offered, &header, None)?;
@@ -122,6 +128,7 @@ impl Store {
                                 reason: e.to_string(),
                             }
                         })?;
+                        index.applied(&event);
                     }
                     head = ChainHead {
                         next_seq: offered.seq + 1,
@@ -135,6 +142,67 @@ impl Store {
         }
         tx.commit().map_err(|e| Error::from(e).normalise())?;
         Ok(out)
+    }
+}
+
+/// The store as the rule of who may write sees it during one import. A batch is mostly one
+/// case's records, so a case's standing (status, officers) is read once and kept until an event
+/// of the batch that may change it has been projected; then it is read again. Only the kinds
+/// known to leave a standing alone keep it: a new kind clears it, so the cache can only cost a
+/// read, never decide on a stale standing.
+struct BatchIndex<'a> {
+    view: crate::View<'a>,
+    standing: RefCell<HashMap<CaseId, Option<CaseStanding>>>,
+}
+
+impl<'a> BatchIndex<'a> {
+    fn new(view: crate::View<'a>) -> Self {
+        Self {
+            view,
+            standing: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// After `event` was projected: forgets its case's standing unless the event cannot change it.
+    fn applied(&self, event: &Event) {
+        let keeps = matches!(
+            event,
+            Event::RecordAdded(_)
+                | Event::RecordAmended(_)
+                | Event::RecordFinalized(_)
+                | Event::RecordVoided(_)
+                | Event::EvidenceCaptured(_)
+                | Event::SlotSigned(_)
+                | Event::SlotRefused(_)
+                | Event::ClockSkewObserved(_)
+        );
+        if !keeps {
+            match event.case_id() {
+                Some(case) => {
+                    self.standing.borrow_mut().remove(&case);
+                }
+                None => self.standing.borrow_mut().clear(),
+            }
+        }
+    }
+}
+
+impl CaseIndex for BatchIndex<'_> {
+    fn standing(&self, case: CaseId) -> Option<CaseStanding> {
+        if let Some(held) = self.standing.borrow().get(&case) {
+            return held.clone();
+        }
+        let read = CaseIndex::standing(&self.view, case);
+        self.standing.borrow_mut().insert(case, read.clone());
+        read
+    }
+
+    fn record_owner(&self, record: RecordId) -> Option<DeviceId> {
+        CaseIndex::record_owner(&self.view, record)
+    }
+
+    fn slot_officer(&self, slot: SlotId) -> Option<String> {
+        CaseIndex::slot_officer(&self.view, slot)
     }
 }
 

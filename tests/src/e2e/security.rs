@@ -50,7 +50,16 @@ fn wire_of(events: &[StoredEvent]) -> Vec<WireEvent> {
 /// The next event of `ws`'s chain, signed with its key but never appended to its store (whose
 /// own check would refuse it): what a tampered app could send.
 fn forged_next(ws: &Workspace, event: &Event, case: Option<CaseId>) -> StoredEvent {
-    let last = journal(ws).pop().expect("genesis");
+    forged_after(ws, &journal(ws).pop().expect("genesis"), event, case)
+}
+
+/// The event after `last` of `ws`'s chain, forged as `forged_next` does.
+fn forged_after(
+    ws: &Workspace,
+    last: &StoredEvent,
+    event: &Event,
+    case: Option<CaseId>,
+) -> StoredEvent {
     let mut at = last.parsed_header().expect("header").at;
     at.utc += chrono::TimeDelta::seconds(1);
     at.mono_ns += 1_000_000_000;
@@ -791,4 +800,69 @@ fn a_server_fault_answers_500_with_a_request_id_and_without_its_detail() {
             .events_pending
             > 0
     );
+}
+
+#[test]
+fn an_event_is_judged_on_the_standing_the_events_before_it_in_its_batch_left() {
+    let rt = runtime();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Backoffice::start(&dir.path().join("bo"), &rt);
+    let ws = device(&dir.path().join("phone"));
+    let case = case_with_records(&ws, "望统检〔2026〕48号", 1);
+    let record = ws
+        .store()
+        .read(|v| v.journal())
+        .expect("journal")
+        .iter()
+        .find(|e| e.parsed_header().is_ok_and(|h| h.kind == "record.added"))
+        .and_then(|e| {
+            serde_json::from_slice::<serde_json::Value>(&e.body)
+                .ok()
+                .and_then(|b| b["record_id"].as_str().and_then(|r| r.parse().ok()))
+        })
+        .expect("record id");
+    let status: String = ws
+        .store()
+        .inspect(|c| {
+            c.query_row(
+                "SELECT status FROM cases WHERE case_id = ?1",
+                [case.to_string()],
+                |r| r.get(0),
+            )
+        })
+        .expect("status");
+    server.enrol(&ws, &server.url);
+    let token = raw_token(&rt, &server.url, &ws);
+    // In one batch: the case closed, then one of its records voided. The first is allowed (the
+    // device's officer is on the case); the second must be judged on the closed case.
+    let closed = forged_next(
+        &ws,
+        &Event::CaseStatusChanged(v1::CaseStatusChanged {
+            case_id: case,
+            from: status,
+            to: "closed".into(),
+            reason: "结案".into(),
+        }),
+        Some(case),
+    );
+    let voided = forged_after(
+        &ws,
+        &closed,
+        &Event::RecordVoided(v1::RecordVoided {
+            record_id: RecordId(record),
+            case_id: case,
+            reason: "作废".into(),
+        }),
+        Some(case),
+    );
+    let mut batch = journal(&ws);
+    batch.extend([closed.clone(), voided]);
+    let (status, body) = raw_push(&rt, &server.url, &token, wire_of(&batch));
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("record.voided"), "{body}");
+    // Without the void, the same batch is taken.
+    let mut batch = journal(&ws);
+    batch.push(closed);
+    let (status, body) = raw_push(&rt, &server.url, &token, wire_of(&batch));
+    assert_eq!(status, 200, "{body}");
 }
