@@ -3,17 +3,16 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use serde_json::{Value, json};
 
-use casetrail_core::Workspace;
 use casetrail_core::model::{
     Case, CaseDraft, CaseSource, CaseStatus, CertStatus, FindingKey, LegalBasis,
     NamedRepresentative, Officer, Party, PartyId, PartyKind, Procedure, Record, ViolationType,
 };
 use casetrail_core::store::EvidenceRow;
+use casetrail_core::{Error as CoreError, ValidationCode, Workspace};
 
 use crate::output::{Out, open_existing};
 
@@ -374,8 +373,7 @@ fn print_case(out: &Out, case: &Case, records: &[Record]) {
 
 fn draft_from_args(out: &Out, a: NewCase) -> anyhow::Result<CaseDraft> {
     if let Some(path) = a.from_json {
-        let text = crate::output::read_input(&path)?;
-        return serde_json::from_str(&text).with_context(|| out.t("cli-bad-json"));
+        return crate::output::read_json("--from-json", &path);
     }
     let bad = |what: &str, v: &str| {
         anyhow::anyhow!(out.ta("cli-bad-value", &[("what", what), ("value", v)]))
@@ -401,19 +399,35 @@ fn draft_from_args(out: &Out, a: NewCase) -> anyhow::Result<CaseDraft> {
             }
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    // A date that does not parse is an invalid date of that officer's field, never "required".
+    let date = |i: usize, field: &str, s: &str| -> anyhow::Result<Option<NaiveDate>> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                CoreError::invalid(
+                    format!("officers[{i}].{field}"),
+                    ValidationCode::InvalidDate,
+                )
+                .into()
+            })
+    };
     let officers = a
         .officers
         .iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(i, o)| {
             let parts: Vec<&str> = o.split(',').collect();
             match parts.as_slice() {
                 [name, cert, from, to] => Ok(Officer {
                     name: name.trim().into(),
                     unit: a.unit.clone(),
                     cert_no: cert.trim().into(),
-                    cert_valid_from: date(from),
-                    cert_valid_to: date(to),
+                    cert_valid_from: date(i, "cert_valid_from", from)?,
+                    cert_valid_to: date(i, "cert_valid_to", to)?,
                     cert_status: CertStatus::Valid,
                 }),
                 _ => Err(bad("--officer", o)),

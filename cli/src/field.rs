@@ -145,7 +145,7 @@ pub fn resolve_slot(out: &Out, record: &Record, slot: &str) -> anyhow::Result<Sl
 }
 
 fn strokes(path: &Path) -> anyhow::Result<Strokes> {
-    Ok(serde_json::from_str(&crate::output::read_input(path)?)?)
+    crate::output::read_json("--strokes", path)
 }
 
 fn print_record(out: &Out, record: &Record) -> anyhow::Result<ExitCode> {

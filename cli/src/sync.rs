@@ -257,7 +257,10 @@ pub fn print_report(out: &Out, report: &SyncReport, status: &SyncStatus) {
         ));
     }
     if status.av_state != "ok" {
-        out.say(out.ta("cli-sync-av-late", &[("state", &status.av_state)]));
+        out.say(out.ta(
+            "cli-sync-av-late",
+            &[("state", &out.t(&format!("sync-av-{}", status.av_state)))],
+        ));
     }
     if status.incidents > 0 {
         out.say(out.ta(

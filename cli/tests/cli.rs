@@ -1151,3 +1151,110 @@ fn set_values_are_parsed_by_the_field_type() {
         assert!(err.contains(label), "{label} not in {err}");
     }
 }
+
+fn stderr_of(home: &Path, args: &[&str]) -> String {
+    let out = casetrail(home, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8(out.stderr).expect("utf-8")
+}
+
+#[test]
+fn errors_name_the_file_the_field_and_the_place_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    // A date that does not parse is an invalid date, never "required".
+    let err = stderr_of(
+        &home,
+        &[
+            "case",
+            "new",
+            "--case-no",
+            "D-1",
+            "--title",
+            "t",
+            "--officer",
+            "李明,LN210404-0012,2024-13-45,2029-12-31",
+            "--officer",
+            OFFICER_B,
+        ],
+    );
+    assert!(
+        err.contains("执法证有效期起") && err.contains("日期或时间不正确"),
+        "{err}"
+    );
+    assert!(!err.contains("必填"), "{err}");
+
+    let case = new_case(&home, "D-2");
+    let cid = case["id"].as_str().unwrap();
+    // A missing file is named, in words, without the operating system's English.
+    let nowhere = dir.path().join("nowhere.json");
+    let err = stderr_of(
+        &home,
+        &[
+            "record",
+            "add",
+            cid,
+            "--kind",
+            "inquiry_record",
+            "--json-body",
+            nowhere.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains(nowhere.to_str().unwrap()) && err.contains("文件不存在"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+
+    // JSON of the wrong shape names the option and the file and says where, without serde's
+    // English about Rust types.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"case_no": 7}"#).unwrap();
+    for (lang, words) in [("zh", "第 1 行"), ("en", "line 1")] {
+        let err = stderr_of(
+            &home,
+            &[
+                "--lang",
+                lang,
+                "case",
+                "new",
+                "--from-json",
+                bad.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            err.contains("--from-json") && err.contains("bad.json"),
+            "{err}"
+        );
+        assert!(err.contains(words), "{err}");
+        assert!(
+            !err.contains("expected") && !err.contains("invalid type"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_ambiguous_prefix_lists_the_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let a = new_case(&home, "A-1");
+    let b = new_case(&home, "A-2");
+    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let common: String = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect();
+    for (lang, words) in [("zh", "对应 2 项"), ("en", "matches 2 items")] {
+        let err = stderr_of(&home, &["--lang", lang, "case", "show", &common]);
+        assert!(err.contains(words), "{err}");
+        assert!(
+            err.contains(a) && err.contains(b),
+            "names both candidates: {err}"
+        );
+    }
+}
