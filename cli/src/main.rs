@@ -9,6 +9,7 @@
 // A command-line program's job is to print.
 #![allow(clippy::print_stdout)]
 
+mod case_show;
 mod cases;
 mod demo;
 mod evidence;

@@ -826,3 +826,18 @@ server-code-bad_token = the sign-in token is not valid; sync again
 server-code-no_token = no sign-in token; sync again
 server-code-token_expired = the sign-in token expired; sync again
 server-code-admin_api_off = the back office's admin interface is off
+
+## Command line: case show
+cli-show-records = Records ({ $count }):
+cli-show-slots = Signature slots (numbered as sign/refuse --slot takes them):
+cli-show-refusal = refused ({ $at }): reason { $reason }; noted by certificate { $noted_by }; witness { $witness }; audio/video { $av }
+cli-show-reason-text = { $reason } ({ $text })
+cli-show-witness-signed = signed
+cli-show-service = service: method { $method }; document { $document }; at { $at }; serving officers { $officers }; receiver { $receiver }; witnesses { $witnesses }; proof { $proof }
+cli-show-evidence = Evidence ({ $count }):
+cli-show-evidence-line = { $kind }  original SHA-256 { $sha } ({ $size } bytes, { $mime })
+cli-show-evidence-capture = captured { $at } by certificate { $by }, { $activity }; location { $where }; record { $record }
+cli-show-fix = latitude { $lat }, longitude { $lon } (accuracy { $accuracy } m)
+cli-show-no-fix = no fix ({ $reason })
+cli-show-person = { $name } ({ $relation })
+cli-show-none = none

@@ -826,3 +826,18 @@ server-code-bad_token = 登录凭证无效，请重新同步
 server-code-no_token = 缺少登录凭证，请重新同步
 server-code-token_expired = 登录凭证已过期，请重新同步
 server-code-admin_api_off = 局端未开放管理接口
+
+## Command line: case show
+cli-show-records = 文书（{ $count } 份）：
+cli-show-slots = 签名栏（序号即 sign/refuse --slot 的序号）：
+cli-show-refusal = 拒签（{ $at }）：理由 { $reason }；记录人执法证号 { $noted_by }；见证人 { $witness }；音像资料 { $av }
+cli-show-reason-text = { $reason }（{ $text }）
+cli-show-witness-signed = 已签名
+cli-show-service = 送达：方式 { $method }；送达文书 { $document }；时间 { $at }；送达人 { $officers }；签收人 { $receiver }；见证人 { $witnesses }；证明 { $proof }
+cli-show-evidence = 证据（{ $count } 件）：
+cli-show-evidence-line = { $kind }  原件 SHA-256 { $sha }（{ $size } 字节，{ $mime }）
+cli-show-evidence-capture = 采集于 { $at }，执法证号 { $by }，{ $activity }；位置 { $where }；所属文书 { $record }
+cli-show-fix = 纬度 { $lat }，经度 { $lon }（精度 { $accuracy } 米）
+cli-show-no-fix = 无定位（{ $reason }）
+cli-show-person = { $name }（{ $relation }）
+cli-show-none = 无
