@@ -117,8 +117,19 @@ mod tests {
         all
     }
 
+    /// The codes a file is parked with for a local problem (`Failure::local`): the screens show
+    /// `sync-reason-<code>` for them.
+    fn local_sync_reasons() -> Vec<String> {
+        codes_after(&["core/src"], "Failure::local(\"")
+    }
+
     #[test]
     fn the_scan_finds_the_reasons_it_should() {
+        assert!(
+            local_sync_reasons()
+                .iter()
+                .any(|c| c == "local_file_missing")
+        );
         let reasons = state_reasons();
         for r in [
             "record_not_finalized",
@@ -142,6 +153,9 @@ mod tests {
         }
         for c in server_refusals() {
             ids.push(format!("server-code-{c}"));
+        }
+        for c in local_sync_reasons() {
+            ids.push(format!("sync-reason-{c}"));
         }
         let mut missing = Vec::new();
         for id in &ids {

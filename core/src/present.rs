@@ -53,6 +53,33 @@ pub fn describe_json(lang: Lang, e: &serde_json::Error) -> String {
     )
 }
 
+/// Why a sync step waits or a file or the journal is parked, in words. `reason` is the code a
+/// failure carries (`Failure::code`): `http_<status>_<server code>` for a refusal of the back
+/// office (`http_0_<code>` for a local problem with a file), or a sync error's code.
+pub fn describe_sync_reason(lang: Lang, reason: &str) -> String {
+    if let Some((status, code)) = reason
+        .strip_prefix("http_")
+        .and_then(|rest| rest.split_once('_'))
+    {
+        for id in [format!("sync-reason-{code}"), format!("server-code-{code}")] {
+            if has_message(lang, &id) {
+                return tr(lang, &id);
+            }
+        }
+        return tr_args(
+            lang,
+            "sync-reason-http",
+            &[("status", arg(status)), ("code", arg(code))],
+        );
+    }
+    let id = format!("error-{reason}");
+    if has_message(lang, &id) {
+        tr(lang, &id)
+    } else {
+        tr_args(lang, "sync-reason-other", &[("code", arg(reason))])
+    }
+}
+
 /// Why a batch of another chain's events was refused, in words.
 fn describe_refusal(lang: Lang, r: &ImportRefusal) -> String {
     let seq = |s: u64| ("seq", FluentValue::from(s));
@@ -302,6 +329,23 @@ mod tests {
         assert_eq!(
             describe_error(Lang::En, &e),
             "Language not supported: there is no text in “fr”; supported languages: zh, en"
+        );
+    }
+
+    #[test]
+    fn sync_reasons_are_words() {
+        assert_eq!(
+            describe_sync_reason(Lang::Zh, "http_0_local_file_missing"),
+            tr(Lang::Zh, "sync-reason-local_file_missing")
+        );
+        assert_eq!(
+            describe_sync_reason(Lang::Zh, "http_413_too_large"),
+            tr(Lang::Zh, "server-code-too_large")
+        );
+        assert!(describe_sync_reason(Lang::En, "http_400_weird_thing").contains("400"));
+        assert_eq!(
+            describe_sync_reason(Lang::Zh, "sync_tls"),
+            tr(Lang::Zh, "error-sync_tls")
         );
     }
 

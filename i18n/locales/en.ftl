@@ -841,3 +841,9 @@ cli-show-fix = latitude { $lat }, longitude { $lon } (accuracy { $accuracy } m)
 cli-show-no-fix = no fix ({ $reason })
 cli-show-person = { $name } ({ $relation })
 cli-show-none = none
+
+## Why a sync step waits or something is parked
+sync-reason-local_file_missing = the file is missing on this device
+sync-reason-local_file_damaged = the file on this device is damaged (its hash does not match)
+sync-reason-http = refused by the back office (HTTP { $status }, code { $code })
+sync-reason-other = sync failed (code { $code })

@@ -841,3 +841,9 @@ cli-show-fix = 纬度 { $lat }，经度 { $lon }（精度 { $accuracy } 米）
 cli-show-no-fix = 无定位（{ $reason }）
 cli-show-person = { $name }（{ $relation }）
 cli-show-none = 无
+
+## Why a sync step waits or something is parked
+sync-reason-local_file_missing = 本机找不到该文件
+sync-reason-local_file_damaged = 本机的该文件已损坏（与登记的哈希不符）
+sync-reason-http = 局端拒绝（HTTP { $status }，代码 { $code }）
+sync-reason-other = 同步失败（代码 { $code }）

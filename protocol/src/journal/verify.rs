@@ -460,3 +460,15 @@ pub fn check_event(
     }
     Ok(header)
 }
+
+#[cfg(test)]
+mod defect_kind_tests {
+    use super::DefectKind;
+
+    #[test]
+    fn all_lists_every_kind_once_in_index_order() {
+        for (i, k) in DefectKind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i, "{}", k.as_str());
+        }
+    }
+}
