@@ -302,7 +302,7 @@ struct SyncScreen: View {
                         .foregroundColor(status.avState == "critical" ? Color.red : Color.orange)
                 }
             }
-            if let wedged = status.journalWedged {
+            if let wedged = status.journalWedgedLabel {
                 LabeledContent("sync.status.journal_wedged", value: wedged)
             }
             ForEach(status.mediaWedged, id: \.evidenceId) { file in
