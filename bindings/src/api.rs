@@ -38,8 +38,14 @@ impl std::fmt::Debug for CaseTrail {
     }
 }
 
-fn parse_lang(lang: &str) -> Lang {
-    Lang::parse(lang).unwrap_or_default()
+/// The language `lang` names; empty means the default (Chinese). A language without a catalogue
+/// is an error naming it and the supported ones, in Chinese (the default: the caller's language
+/// is the one that could not be read).
+fn parse_lang(lang: &str) -> Result<Lang> {
+    if lang.trim().is_empty() {
+        return Ok(Lang::default());
+    }
+    casetrail_core::parse_language(lang).map_err(|e| CaseTrailError::from_core(e, Lang::default()))
 }
 
 impl CaseTrail {
@@ -179,7 +185,7 @@ impl CaseTrail {
     /// host's vault. `lang` is `zh` (default) or `en`: the language of labels and messages.
     #[uniffi::constructor]
     pub fn open(home: String, vault: Arc<dyn KeyVault>, lang: String) -> Result<Arc<Self>> {
-        let lang = parse_lang(&lang);
+        let lang = parse_lang(&lang)?;
         let ws = Workspace::open(
             &home,
             Arc::new(VaultBridge(vault)),
@@ -192,11 +198,15 @@ impl CaseTrail {
         }))
     }
 
-    /// Switches the language of labels and messages (`zh` or `en`).
-    pub fn set_language(&self, lang: String) {
+    /// Switches the language of labels and messages (`zh` or `en`, as `zh-CN` or `en-US` too).
+    /// Any other language is an `Invalid` error (field `lang`, code `unsupported_language`)
+    /// naming it and the supported ones, in the current language; the language is unchanged.
+    pub fn set_language(&self, lang: String) -> Result<()> {
+        let new = casetrail_core::parse_language(&lang).map_err(|e| self.err(e))?;
         if let Ok(mut l) = self.lang.write() {
-            *l = parse_lang(&lang);
+            *l = new;
         }
+        Ok(())
     }
 
     /// Draws watermarks with the platform's font first (a TrueType/OpenType file, e.g. the

@@ -149,6 +149,16 @@ impl CaseTrailError {
                 SyncError::Cancelled => CaseTrailError::Cancelled { user_message },
             },
             Error::Store(StoreError::Refused(_)) => CaseTrailError::Untrusted { user_message },
+            Error::UnsupportedLanguage { .. } => CaseTrailError::Invalid {
+                field: "lang".into(),
+                code: "unsupported_language".into(),
+                user_message,
+            },
+            Error::Json { what, .. } => CaseTrailError::Invalid {
+                field: what,
+                code: "bad_json".into(),
+                user_message,
+            },
             other => CaseTrailError::Storage {
                 code: other.code().to_owned(),
                 user_message,

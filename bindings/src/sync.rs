@@ -94,7 +94,7 @@ impl CaseTrail {
             .sync(&opts, &ListenerBridge(listener), &token)
             .await
             .map_err(|e| self.err(e))?;
-        Ok(SyncReportView::from(&report))
+        Ok(SyncReportView::new(&report, self.lang()))
     }
 }
 
@@ -116,7 +116,7 @@ impl CaseTrail {
             .ws
             .sync_status(network(metered))
             .map_err(|e| self.err(e))?;
-        Ok(SyncStatusView::from(&s))
+        Ok(SyncStatusView::new(&s, self.lang()))
     }
 
     /// Re-enables everything parked as wedged (after an app update fixed the cause).

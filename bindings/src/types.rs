@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use casetrail_core::DueItem;
 use casetrail_core::i18n::{self, Lang};
 use casetrail_core::model::{EvidenceItem, Record, SignatureSlot, SlotOutcome};
+use casetrail_core::present::describe_sync_reason;
 use casetrail_core::rules::Finding;
 use casetrail_core::store::CaseSummary;
 use casetrail_core::sync::{MediaState, Progress, SyncReport, SyncStatus};
@@ -503,8 +504,10 @@ pub struct WedgedFile {
     pub evidence_id: String,
     /// SHA-256.
     pub sha256: String,
-    /// Why.
+    /// Why (the failure's code).
     pub reason: String,
+    /// Why, in words, in the workspace's language.
+    pub reason_label: String,
 }
 
 /// What is still owed to the back office.
@@ -514,8 +517,10 @@ pub struct SyncStatusView {
     pub enrolled: bool,
     /// Journal events without a receipt.
     pub events_pending: u64,
-    /// Why the journal is parked, if it is.
+    /// Why the journal is parked, if it is (the failure's code).
     pub journal_wedged: Option<String>,
+    /// The same in words, in the workspace's language.
+    pub journal_wedged_label: Option<String>,
     /// Files without a receipt.
     pub media_pending: u64,
     /// Their bytes.
@@ -526,6 +531,8 @@ pub struct SyncStatusView {
     pub oldest_av_pending: Option<SystemTime>,
     /// `ok`, `warning` (≥ 12 h), `critical` (≥ 20 h).
     pub av_state: String,
+    /// The same in words.
+    pub av_state_label: String,
     /// Size of the back office's log at the checkpoint held.
     pub checkpoint_size: Option<u64>,
     /// Incidents recorded.
@@ -534,12 +541,15 @@ pub struct SyncStatusView {
     pub complete: bool,
 }
 
-impl From<&SyncStatus> for SyncStatusView {
-    fn from(s: &SyncStatus) -> Self {
+impl SyncStatusView {
+    /// The status, with its codes in words in `lang`.
+    pub fn new(s: &SyncStatus, lang: Lang) -> Self {
+        let words = |code: &str| describe_sync_reason(lang, code);
         Self {
             enrolled: s.enrolled,
             events_pending: s.events_pending,
             journal_wedged: s.journal_wedged.clone(),
+            journal_wedged_label: s.journal_wedged.as_deref().map(words),
             media_pending: s.media_pending,
             media_pending_bytes: s.media_pending_bytes,
             media_wedged: s
@@ -552,10 +562,15 @@ impl From<&SyncStatus> for SyncStatusView {
                         MediaState::Wedged(r) => r.clone(),
                         _ => String::new(),
                     },
+                    reason_label: match &i.state {
+                        MediaState::Wedged(r) => words(r),
+                        _ => String::new(),
+                    },
                 })
                 .collect(),
             oldest_av_pending: s.oldest_av_pending.map(time),
             av_state: s.av_state.clone(),
+            av_state_label: i18n::tr(lang, &format!("sync-av-{}", s.av_state)),
             checkpoint_size: s.checkpoint_size,
             incidents: s.incidents,
             complete: s.complete(),
@@ -580,15 +595,16 @@ pub struct SyncReportView {
     pub status: SyncStatusView,
 }
 
-impl From<&SyncReport> for SyncReportView {
-    fn from(r: &SyncReport) -> Self {
+impl SyncReportView {
+    /// The report, with its codes in words in `lang`.
+    pub fn new(r: &SyncReport, lang: Lang) -> Self {
         Self {
             events_sent: r.events_sent,
             events_acked: r.events_acked,
             pulled: r.pulled,
             media_acked: r.media_acked,
             media_bytes_sent: r.media_bytes_sent,
-            status: SyncStatusView::from(&r.status),
+            status: SyncStatusView::new(&r.status, lang),
         }
     }
 }

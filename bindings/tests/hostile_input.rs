@@ -178,17 +178,36 @@ proptest! {
 }
 
 #[test]
-fn a_language_that_does_not_exist_falls_back_to_chinese() {
+fn a_language_that_does_not_exist_is_an_error_naming_it_and_the_supported_ones() {
     let f = fixture();
-    f.ws.set_language("xx-\u{0}".into());
+    f.ws.set_language("en".into()).unwrap();
+    for bad in ["fr", "xx-\u{0}"] {
+        let e = f.ws.set_language(bad.into()).unwrap_err();
+        let CaseTrailError::Invalid {
+            field,
+            code,
+            user_message,
+        } = e
+        else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (field.as_str(), code.as_str()),
+            ("lang", "unsupported_language")
+        );
+        assert!(user_message.contains(bad), "{user_message}");
+        assert!(user_message.contains("zh, en"), "{user_message}");
+    }
+    // The language is unchanged: still English.
     let e = f.ws.case_detail("nope".into()).unwrap_err();
     let CaseTrailError::Invalid { user_message, .. } = e else {
         panic!("{e:?}")
     };
     assert!(
-        user_message
+        !user_message
             .chars()
-            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{user_message}"
     );
 }
 
@@ -196,7 +215,7 @@ fn a_language_that_does_not_exist_falls_back_to_chinese() {
 fn every_pick_list_is_labelled_in_both_languages_and_accepted_by_the_calls() {
     let f = fixture();
     for lang in ["zh", "en"] {
-        f.ws.set_language(lang.into());
+        f.ws.set_language(lang.into()).unwrap();
         for list in [
             "refusal_reason",
             "relation",

@@ -3,18 +3,18 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use serde_json::{Value, json};
 
-use casetrail_core::Workspace;
 use casetrail_core::model::{
-    Case, CaseDraft, CaseSource, CaseStatus, CertStatus, FindingKey, LegalBasis,
-    NamedRepresentative, Officer, Party, PartyId, PartyKind, Procedure, Record, ViolationType,
+    CaseDraft, CaseSource, CaseStatus, CertStatus, FindingKey, LegalBasis, NamedRepresentative,
+    Officer, Party, PartyId, PartyKind, Procedure, Record, ViolationType,
 };
-use casetrail_core::store::EvidenceRow;
+use casetrail_core::{Error as CoreError, ValidationCode, Workspace};
 
+pub use crate::case_show::case_json;
+use crate::case_show::print_case;
 use crate::output::{Out, open_existing};
 
 #[derive(Debug, Subcommand)]
@@ -244,7 +244,7 @@ pub fn run(out: &Out, home: &Path, cmd: CaseCommand) -> anyhow::Result<ExitCode>
             if out.json {
                 out.print_json(&case_json(&case, &records, &ws.evidence(id)?))?;
             } else {
-                print_case(out, &case, &records);
+                print_case(out, &case, &records, &ws.evidence(id)?);
             }
         }
     }
@@ -268,31 +268,6 @@ pub fn unique_prefix_len<S: AsRef<str>>(ids: &[S]) -> usize {
         .unwrap_or(36)
 }
 
-pub fn case_json(case: &Case, records: &[Record], evidence: &[EvidenceRow]) -> Value {
-    json!({
-        "id": case.id,
-        "case_no": case.info.case_no,
-        "title": case.info.title,
-        "stage": case.stage(),
-        "status": case.status,
-        "opened_at": case.opened_at,
-        "opened_by": case.opened_by,
-        "cause": case.info.cause,
-        "cause_text": case.info.cause_text,
-        "legal_basis": case.info.legal_basis,
-        "procedure": case.info.procedure,
-        "is_major": case.info.is_major,
-        "emergency_start": case.info.emergency_start,
-        "officers": case.info.officers,
-        "parties": case.info.parties,
-        "records": records.iter().map(record_json).collect::<Vec<_>>(),
-        "evidence": evidence
-            .iter()
-            .map(|e| json!({"id": e.item.id, "kind": e.item.kind, "record_id": e.item.record_id, "item": e.item, "details": e.details}))
-            .collect::<Vec<_>>(),
-    })
-}
-
 pub fn record_json(r: &Record) -> Value {
     json!({
         "id": r.id,
@@ -304,7 +279,8 @@ pub fn record_json(r: &Record) -> Value {
         "finalized_at": r.finalized_at,
         "void_reason": r.void_reason,
         "body": serde_json::from_str::<Value>(&r.content).unwrap_or(Value::Null),
-        "signature_slots": r.slots.iter().map(|s| json!({
+        "signature_slots": r.slots.iter().enumerate().map(|(i, s)| json!({
+            "number": crate::case_show::slot_number(i),
             "id": s.id,
             "role": s.spec.role,
             "signer_name": s.spec.signer_name,
@@ -317,65 +293,9 @@ pub fn record_json(r: &Record) -> Value {
     })
 }
 
-fn print_case(out: &Out, case: &Case, records: &[Record]) {
-    out.say(format!("{}  {}", case.info.case_no, case.info.title));
-    out.say(out.ta(
-        "cli-case-line",
-        &[
-            ("stage", &out.stage(case.status)),
-            ("status", &out.status(case.status)),
-            ("id", &case.id.to_string()),
-        ],
-    ));
-    out.say(out.ta("cli-case-opened", &[("at", &out.time(case.opened_at))]));
-    for o in &case.info.officers {
-        out.say(out.ta(
-            "cli-officer-line",
-            &[("name", &o.name), ("cert", &o.cert_no), ("unit", &o.unit)],
-        ));
-    }
-    for p in &case.info.parties {
-        out.say(out.ta(
-            "cli-party-line",
-            &[
-                ("name", &p.name),
-                ("uscc", p.uscc.as_deref().unwrap_or("-")),
-            ],
-        ));
-    }
-    if records.is_empty() {
-        out.say(out.t("cli-no-records"));
-    }
-    let ids: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
-    let len = unique_prefix_len(&ids);
-    for r in records {
-        out.say(format!(
-            "  {}  {}  v{}  {}  #{}",
-            &r.id.to_string()[..len],
-            out.kind(r.kind),
-            r.version,
-            out.record_status(r.status),
-            r.content_hash.short()
-        ));
-        for s in &r.slots {
-            let role = s
-                .spec
-                .role
-                .map(|r| out.t(&format!("role-{}", r.as_str())))
-                .unwrap_or_default();
-            out.say(format!(
-                "      {role} {}: {}",
-                s.spec.signer_name,
-                out.t(&format!("slot-{}", s.status()))
-            ));
-        }
-    }
-}
-
 fn draft_from_args(out: &Out, a: NewCase) -> anyhow::Result<CaseDraft> {
     if let Some(path) = a.from_json {
-        let text = crate::output::read_input(&path)?;
-        return serde_json::from_str(&text).with_context(|| out.t("cli-bad-json"));
+        return crate::output::read_json("--from-json", &path);
     }
     let bad = |what: &str, v: &str| {
         anyhow::anyhow!(out.ta("cli-bad-value", &[("what", what), ("value", v)]))
@@ -401,19 +321,35 @@ fn draft_from_args(out: &Out, a: NewCase) -> anyhow::Result<CaseDraft> {
             }
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    // A date that does not parse is an invalid date of that officer's field, never "required".
+    let date = |i: usize, field: &str, s: &str| -> anyhow::Result<Option<NaiveDate>> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                CoreError::invalid(
+                    format!("officers[{i}].{field}"),
+                    ValidationCode::InvalidDate,
+                )
+                .into()
+            })
+    };
     let officers = a
         .officers
         .iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(i, o)| {
             let parts: Vec<&str> = o.split(',').collect();
             match parts.as_slice() {
                 [name, cert, from, to] => Ok(Officer {
                     name: name.trim().into(),
                     unit: a.unit.clone(),
                     cert_no: cert.trim().into(),
-                    cert_valid_from: date(from),
-                    cert_valid_to: date(to),
+                    cert_valid_from: date(i, "cert_valid_from", from)?,
+                    cert_valid_to: date(i, "cert_valid_to", to)?,
                     cert_status: CertStatus::Valid,
                 }),
                 _ => Err(bad("--officer", o)),

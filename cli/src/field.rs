@@ -129,7 +129,8 @@ pub struct ServeArgs {
 /// A slot of `record` by 1-based number or id (prefix).
 pub fn resolve_slot(out: &Out, record: &Record, slot: &str) -> anyhow::Result<SlotId> {
     if let Ok(n) = slot.parse::<usize>() {
-        if let Some(s) = n.checked_sub(1).and_then(|i| record.slots.get(i)) {
+        let index = (0..record.slots.len()).find(|&i| crate::case_show::slot_number(i) == n);
+        if let Some(s) = index.and_then(|i| record.slots.get(i)) {
             return Ok(s.id);
         }
     }
@@ -145,7 +146,7 @@ pub fn resolve_slot(out: &Out, record: &Record, slot: &str) -> anyhow::Result<Sl
 }
 
 fn strokes(path: &Path) -> anyhow::Result<Strokes> {
-    Ok(serde_json::from_str(&crate::output::read_input(path)?)?)
+    crate::output::read_json("--strokes", path)
 }
 
 fn print_record(out: &Out, record: &Record) -> anyhow::Result<ExitCode> {
@@ -160,7 +161,7 @@ fn print_record(out: &Out, record: &Record) -> anyhow::Result<ExitCode> {
                 .unwrap_or_default();
             out.say(format!(
                 "  {}. {role} {}: {}",
-                i + 1,
+                crate::case_show::slot_number(i),
                 s.spec.signer_name,
                 out.t(&format!("slot-{}", s.status()))
             ));

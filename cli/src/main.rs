@@ -9,6 +9,7 @@
 // A command-line program's job is to print.
 #![allow(clippy::print_stdout)]
 
+mod case_show;
 mod cases;
 mod demo;
 mod evidence;
@@ -46,8 +47,12 @@ pub struct Cli {
     command: Command,
 }
 
+/// The core's rule for languages; the refusal is said in both, since the user's is unknown.
 fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use zh or en"))
+    casetrail_core::parse_language(s).map_err(|e| {
+        let say = |lang| casetrail_core::present::describe_error(lang, &e);
+        format!("{} / {}", say(Lang::Zh), say(Lang::En))
+    })
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,10 +6,11 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use casetrail_core::i18n::{self, Lang, arg, tr, tr_args};
 use casetrail_core::model::{CaseStatus, RecordKind, RecordStatus};
-use casetrail_core::present::describe_error;
+use casetrail_core::present::{describe_error, describe_io, describe_json};
 use casetrail_core::{Error as CoreError, Workspace};
 
 /// Output settings of one invocation.
@@ -50,9 +51,20 @@ impl Out {
 
     /// Prints an error on stderr.
     pub fn error(&self, err: &anyhow::Error) {
-        let text = match err.downcast_ref::<CoreError>() {
-            Some(e) => describe_error(self.lang, e),
-            None => err.to_string(),
+        // Errors of the core and of the libraries below it (the operating system's, serde's)
+        // are put in the user's language; the CLI's own errors are catalogue text already.
+        let text = if let Some(e) = err.downcast_ref::<CoreError>() {
+            describe_error(self.lang, e)
+        } else if let Some(e) = err.downcast_ref::<std::io::Error>() {
+            format!("{}: {}", self.t("error-io"), describe_io(self.lang, e))
+        } else if let Some(e) = err.downcast_ref::<serde_json::Error>() {
+            format!(
+                "{}: {}",
+                self.t("error-bad_json"),
+                describe_json(self.lang, e)
+            )
+        } else {
+            err.to_string()
         };
         eprintln!("{}{text}", self.t("cli-error-prefix"));
     }
@@ -111,13 +123,26 @@ pub fn open_existing(out: &Out, home: &Path) -> anyhow::Result<Workspace> {
     Ok(Workspace::open_default(home)?)
 }
 
-/// Reads a file, or standard input for `-`.
+/// Reads a file, or standard input for `-`; a failure names the file.
 pub fn read_input(path: &Path) -> anyhow::Result<String> {
     if path == Path::new("-") {
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| CoreError::file(path, e))?;
         Ok(s)
     } else {
-        Ok(std::fs::read_to_string(path)?)
+        Ok(std::fs::read_to_string(path).map_err(|e| CoreError::file(path, e))?)
     }
+}
+
+/// Reads JSON from a file (or standard input for `-`) given with `option`; a failure names the
+/// option and the file, and says where the text broke, in the user's language.
+pub fn read_json<T: DeserializeOwned>(option: &str, path: &Path) -> anyhow::Result<T> {
+    let text = read_input(path)?;
+    parse_json(&format!("{option} {}", path.display()), &text)
+}
+
+/// Parses JSON given for `what`; a failure names it and says where the text broke.
+pub fn parse_json<T: DeserializeOwned>(what: &str, text: &str) -> anyhow::Result<T> {
+    Ok(serde_json::from_str(text).map_err(|e| CoreError::json(what, e))?)
 }

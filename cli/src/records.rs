@@ -92,8 +92,8 @@ fn build_body(
 ) -> anyhow::Result<RecordBody> {
     let schema = form_schema(kind);
     let mut map: Map<String, Value> = match (&args.json_body, start) {
-        (Some(path), _) => match serde_json::from_str(&crate::output::read_input(path)?) {
-            Ok(Value::Object(m)) => m,
+        (Some(path), _) => match crate::output::read_json("--json-body", path)? {
+            Value::Object(m) => m,
             _ => anyhow::bail!(out.t("cli-bad-json")),
         },
         (None, Some(current)) => match serde_json::from_str(current)? {

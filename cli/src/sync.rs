@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use casetrail_core::Workspace;
+use casetrail_core::present::describe_sync_reason;
 use casetrail_core::sync::{
     EnrolOptions, Network, Progress, SyncListener, SyncOptions, SyncReport, SyncStatus,
 };
@@ -244,20 +245,24 @@ pub fn print_report(out: &Out, report: &SyncReport, status: &SyncStatus) {
         ));
     }
     if let Some(reason) = &status.journal_wedged {
-        out.say(out.ta("cli-sync-journal-wedged", &[("reason", reason)]));
+        let reason = describe_sync_reason(out.lang, reason);
+        out.say(out.ta("cli-sync-journal-wedged", &[("reason", &reason)]));
     }
     for item in &status.media_wedged {
         let reason = match &item.state {
-            casetrail_core::sync::MediaState::Wedged(r) => r.as_str(),
-            _ => "",
+            casetrail_core::sync::MediaState::Wedged(r) => describe_sync_reason(out.lang, r),
+            _ => String::new(),
         };
         out.say(out.ta(
             "cli-sync-media-wedged",
-            &[("sha", &item.sha256.short()), ("reason", reason)],
+            &[("sha", &item.sha256.short()), ("reason", &reason)],
         ));
     }
     if status.av_state != "ok" {
-        out.say(out.ta("cli-sync-av-late", &[("state", &status.av_state)]));
+        out.say(out.ta(
+            "cli-sync-av-late",
+            &[("state", &out.t(&format!("sync-av-{}", status.av_state)))],
+        ));
     }
     if status.incidents > 0 {
         out.say(out.ta(
@@ -330,7 +335,7 @@ impl SyncListener for Bar {
                     "cli-sync-waiting",
                     &[
                         ("secs", &format!("{:.1}", millis as f64 / 1000.0)),
-                        ("reason", &reason),
+                        ("reason", &describe_sync_reason(out.lang, &reason)),
                     ],
                 ));
             }

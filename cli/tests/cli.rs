@@ -1151,3 +1151,220 @@ fn set_values_are_parsed_by_the_field_type() {
         assert!(err.contains(label), "{label} not in {err}");
     }
 }
+
+fn stderr_of(home: &Path, args: &[&str]) -> String {
+    let out = casetrail(home, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail");
+    String::from_utf8(out.stderr).expect("utf-8")
+}
+
+#[test]
+fn errors_name_the_file_the_field_and_the_place_in_the_users_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    // A date that does not parse is an invalid date, never "required".
+    let err = stderr_of(
+        &home,
+        &[
+            "case",
+            "new",
+            "--case-no",
+            "D-1",
+            "--title",
+            "t",
+            "--officer",
+            "李明,LN210404-0012,2024-13-45,2029-12-31",
+            "--officer",
+            OFFICER_B,
+        ],
+    );
+    assert!(
+        err.contains("执法证有效期起") && err.contains("日期或时间不正确"),
+        "{err}"
+    );
+    assert!(!err.contains("必填"), "{err}");
+
+    let case = new_case(&home, "D-2");
+    let cid = case["id"].as_str().unwrap();
+    // A missing file is named, in words, without the operating system's English.
+    let nowhere = dir.path().join("nowhere.json");
+    let err = stderr_of(
+        &home,
+        &[
+            "record",
+            "add",
+            cid,
+            "--kind",
+            "inquiry_record",
+            "--json-body",
+            nowhere.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains(nowhere.to_str().unwrap()) && err.contains("文件不存在"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+
+    // JSON of the wrong shape names the option and the file and says where, without serde's
+    // English about Rust types.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"case_no": 7}"#).unwrap();
+    for (lang, words) in [("zh", "第 1 行"), ("en", "line 1")] {
+        let err = stderr_of(
+            &home,
+            &[
+                "--lang",
+                lang,
+                "case",
+                "new",
+                "--from-json",
+                bad.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            err.contains("--from-json") && err.contains("bad.json"),
+            "{err}"
+        );
+        assert!(err.contains(words), "{err}");
+        assert!(
+            !err.contains("expected") && !err.contains("invalid type"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn case_show_tells_a_legal_officer_what_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("demo");
+    ok(&home, &["demo"]);
+    let cases = json(&home, &["case", "list"]);
+    let cid = cases[0]["id"].as_str().unwrap().to_owned();
+
+    let shown = json(&home, &["case", "show", &cid]);
+    // Evidence with hashes and capture facts.
+    let evidence = shown["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty());
+    for e in evidence {
+        assert_eq!(e["sha256"].as_str().unwrap().len(), 64, "{e}");
+        assert!(e["captured_by"].as_str().is_some() && e["captured_at"].is_string());
+        assert!(e["is_av"].is_boolean() && e["av_record"].is_boolean());
+    }
+    // Each service act with method, document, witnesses and proof.
+    let services = shown["services"].as_array().unwrap();
+    let leave = services
+        .iter()
+        .find(|s| s["method"] == "leave_at_premises")
+        .expect("the demo leaves a document at the premises");
+    assert!(leave["document"].is_string());
+    assert!(!leave["witnesses"].as_array().unwrap().is_empty());
+    assert!(!leave["proof"].as_array().unwrap().is_empty());
+    // Slots are numbered as `sign --slot N` takes them.
+    let record = shown["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["signature_slots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["status"] == "refused")
+        })
+        .expect("the demo records a refusal");
+    for (i, s) in record["signature_slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        assert_eq!(s["number"], i + 1);
+    }
+
+    let zh = ok(&home, &["case", "show", &cid]);
+    for words in [
+        "签名栏（序号即 sign/refuse --slot 的序号）",
+        "拒签（",
+        "见证人",
+        "音像资料",
+        "送达：方式 留置送达",
+        "原件 SHA-256 ",
+        "采集于",
+    ] {
+        assert!(zh.contains(words), "case show lacks {words}:\n{zh}");
+    }
+    assert!(
+        zh.contains(evidence[0]["sha256"].as_str().unwrap()),
+        "full hashes:\n{zh}"
+    );
+    let en = ok(&home, &["--lang", "en", "case", "show", &cid]);
+    for words in [
+        "Signature slots",
+        "refused (",
+        "service: method Left at the premises",
+        "captured ",
+    ] {
+        assert!(
+            en.contains(words),
+            "case show --lang en lacks {words}:\n{en}"
+        );
+    }
+    assert!(!en.contains("签名栏"), "{en}");
+
+    // The slot numbers shown are the ones `refuse`/`sign` take: the refused slot's number,
+    // given to `sign --slot`, reaches that very slot (it answers "already refused" or signs it).
+    let refused = record["signature_slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "refused")
+        .unwrap();
+    let n = refused["number"].as_u64().unwrap().to_string();
+    assert!(zh.contains(&format!("      {n}. ")), "{zh}");
+    let rid = record["id"].as_str().unwrap();
+    let av = evidence.iter().find(|e| e["av_record"] == true).unwrap()["id"]
+        .as_str()
+        .unwrap();
+    let refuse_again = [
+        "refuse",
+        rid,
+        "--slot",
+        &n,
+        "--reason",
+        "disputes_content",
+        "--noted-by",
+        "LN210404-0012",
+        "--annotation",
+        "再次拒签",
+        "--av",
+        av,
+    ];
+    let err = stderr_of(&home, &refuse_again);
+    assert!(err.contains("该签名栏已记录拒签"), "{err}");
+}
+
+#[test]
+fn an_ambiguous_prefix_lists_the_candidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let a = new_case(&home, "A-1");
+    let b = new_case(&home, "A-2");
+    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let common: String = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x)
+        .collect();
+    for (lang, words) in [("zh", "对应 2 项"), ("en", "matches 2 items")] {
+        let err = stderr_of(&home, &["--lang", lang, "case", "show", &common]);
+        assert!(err.contains(words), "{err}");
+        assert!(
+            err.contains(a) && err.contains(b),
+            "names both candidates: {err}"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 //! turn it into words with `present::describe_error`. Errors never carry user content beyond
 //! what `Blocked` names (a record's kind, who has still to sign).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use casetrail_model::{ValidationCode, ValidationError};
@@ -31,6 +32,32 @@ pub enum Error {
     /// Sync with the back office did not complete; what was acknowledged is kept.
     #[error("sync: {0}")]
     Sync(#[from] SyncError),
+
+    /// A file the user named could not be read or written; the message names the file.
+    #[error("{}: {source}", path.display())]
+    File {
+        /// The file, as the user gave it.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+
+    /// JSON the user gave (a file, an option) could not be read; the message names what it
+    /// was for and where in the text it broke.
+    #[error("{what}: {source}")]
+    Json {
+        /// What the JSON was for, as the user knows it: the file or the option (`--strokes`).
+        what: String,
+        /// The parser's error (line, column, class).
+        source: serde_json::Error,
+    },
+
+    /// A language with no catalogue was asked for; nothing changed.
+    #[error("unsupported language {given:?}")]
+    UnsupportedLanguage {
+        /// What was asked for.
+        given: String,
+    },
 }
 
 impl Error {
@@ -40,6 +67,35 @@ impl Error {
             Error::Store(e) => e.code(),
             Error::Blocked { .. } => "blocked",
             Error::Sync(e) => e.code(),
+            Error::File { source, .. } if source.raw_os_error() == Some(28) => "storage_full",
+            Error::File { .. } => "io",
+            Error::Json { .. } => "bad_json",
+            Error::UnsupportedLanguage { .. } => "unsupported_language",
+        }
+    }
+
+    /// Every code `code` can return (the catalogues hold `error-<code>` for each): the store's,
+    /// the sync's, and the core's own. A test keeps it in step with the variants.
+    pub fn codes() -> Vec<&'static str> {
+        let mut all: Vec<&'static str> = casetrail_store::Error::CODES.to_vec();
+        all.extend_from_slice(SyncError::CODES);
+        all.extend_from_slice(&["blocked", "bad_json", "unsupported_language"]);
+        all
+    }
+
+    /// A file the user named failed: the error names it.
+    pub fn file(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::File {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// JSON the user gave for `what` could not be read.
+    pub fn json(what: impl Into<String>, source: serde_json::Error) -> Self {
+        Error::Json {
+            what: what.into(),
+            source,
         }
     }
 
@@ -144,6 +200,18 @@ pub enum SyncError {
 }
 
 impl SyncError {
+    /// Every code `code` can return.
+    pub const CODES: &'static [&'static str] = &[
+        "sync_not_enrolled",
+        "sync_bad_address",
+        "sync_network",
+        "sync_unavailable",
+        "sync_rejected",
+        "sync_untrusted",
+        "sync_tls",
+        "sync_cancelled",
+    ];
+
     /// Stable code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -162,5 +230,91 @@ impl SyncError {
     /// answers and TLS failures need a person.
     pub fn is_transient(&self) -> bool {
         matches!(self, SyncError::Network(_) | SyncError::Unavailable { .. })
+    }
+}
+
+/// The language `code` names (`zh`, `zh-CN`, `en` …), or an error naming it and the supported
+/// ones: an app or a user asking for a language without a catalogue is told so, never silently
+/// shown Chinese.
+pub fn parse_language(code: &str) -> Result<casetrail_i18n::Lang> {
+    casetrail_i18n::Lang::parse(code.trim()).ok_or_else(|| Error::UnsupportedLanguage {
+        given: code.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant of the core's own and of the sync's; the store checks its own.
+    /// The `match`es have no wildcard: a new variant does not compile until it is listed here.
+    fn one_of_each() -> Vec<Error> {
+        let sync = vec![
+            SyncError::NotEnrolled,
+            SyncError::BadAddress("x".into()),
+            SyncError::Network("x".into()),
+            SyncError::Unavailable {
+                status: 503,
+                retry_after: None,
+            },
+            SyncError::Rejected {
+                status: 403,
+                code: "revoked".into(),
+            },
+            SyncError::Untrusted("x".into()),
+            SyncError::Tls("x".into()),
+            SyncError::Cancelled,
+        ];
+        for e in &sync {
+            match e {
+                SyncError::NotEnrolled
+                | SyncError::BadAddress(_)
+                | SyncError::Network(_)
+                | SyncError::Unavailable { .. }
+                | SyncError::Rejected { .. }
+                | SyncError::Untrusted(_)
+                | SyncError::Tls(_)
+                | SyncError::Cancelled => {}
+            }
+        }
+        let mut all: Vec<Error> = sync.into_iter().map(Error::Sync).collect();
+        all.extend([
+            Error::state("record_void"),
+            Error::Blocked { findings: vec![] },
+            Error::file("a.json", std::io::Error::other("x")),
+            Error::json("witness", serde_json::from_str::<u8>("x").unwrap_err()),
+            Error::UnsupportedLanguage { given: "fr".into() },
+        ]);
+        for e in &all {
+            match e {
+                Error::Store(_)
+                | Error::Blocked { .. }
+                | Error::Sync(_)
+                | Error::File { .. }
+                | Error::Json { .. }
+                | Error::UnsupportedLanguage { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn codes_lists_the_code_of_every_variant() {
+        let codes = Error::codes();
+        for e in one_of_each() {
+            assert!(
+                codes.contains(&e.code()),
+                "{} is not in Error::codes()",
+                e.code()
+            );
+        }
+    }
+
+    #[test]
+    fn an_unsupported_language_is_an_error_naming_it() {
+        assert_eq!(parse_language("en-GB").unwrap(), casetrail_i18n::Lang::En);
+        let e = parse_language("fr").unwrap_err();
+        assert_eq!(e.code(), "unsupported_language");
+        assert!(matches!(e, Error::UnsupportedLanguage { given } if given == "fr"));
     }
 }

@@ -17,12 +17,13 @@ pub use casetrail_store as store;
 
 mod error;
 pub mod media;
+pub mod messages;
 pub mod present;
 pub mod sample;
 pub mod sync;
 mod workspace;
 
-pub use error::{Error, Result, SyncError};
+pub use error::{Error, Result, SyncError, parse_language};
 pub use model::{ValidationCode, ValidationError};
 pub use workspace::{
     CaptureRequest, Captured, DB_FILE, DueItem, MAX_PHOTO_BYTES, MEDIA_DIR, RefusalRequest,

@@ -112,7 +112,7 @@ validation-not_allowed = { $field }: not allowed
 ## Error classes
 error-validation = Invalid input
 error-not_found = Not found
-error-ambiguous = The id prefix matches more than one item; type more of it
+error-ambiguous = The id prefix is ambiguous
 error-invalid_state = Not allowed in the current state
 error-crypto = Key or signature problem
 error-journal = The journal cannot be read
@@ -162,7 +162,7 @@ slot-not_required = not required
 
 ## Error details
 error-not-found-detail = no { $what } “{ $id }”
-error-ambiguous-detail = { $what } id prefix “{ $prefix }” matches { $count } items; type more of it
+error-ambiguous-detail = { $what } id prefix “{ $prefix }” matches { $count } items: { $candidates }; type more of it
 what-case = case
 what-record = record
 what-evidence = evidence item
@@ -786,3 +786,64 @@ cli-form-repeat = several allowed ({ $min }–{ $max })
 cli-form-signatures = Signatures
 cli-kinds-fields =   fields: { $fields }
 cli-form-defaults = What the form opens with, from the case and the workspace clock:
+
+## Errors in words (every id the code produces; core/src/messages.rs checks them)
+state-record_not_finalized = the record is not finalized yet; finalize it before it is signed, refused or served
+state-slot_already_signed = this signature slot is already signed
+state-slot_already_refused = a refusal is already recorded for this signature slot
+error-bad_json = The JSON cannot be read
+error-unsupported_language = Language not supported
+error-unsupported-language-detail = there is no text in “{ $lang }”; supported languages: { $supported }
+error-file-detail = { $path }: { $problem }
+error-json-detail = { $what }: { $problem }
+io-not_found = no such file
+io-permission_denied = permission denied
+io-already_exists = the file exists already
+io-is_a_directory = this is a folder, not a file
+io-invalid_data = the file's content cannot be read
+io-unexpected_eof = the file is incomplete
+io-storage_full = storage is full
+io-other = read or write failed
+json-syntax = not valid JSON at line { $line }, column { $column }
+json-data = at line { $line }, column { $column }: a value of the wrong type, a missing field or an unknown one
+json-eof = the text ends early, at line { $line }, column { $column }
+json-io = reading failed
+refusal-defect = event { $seq }: { $defect }
+refusal-denied = event { $seq } is not allowed: { $why }
+refusal-unknown_device = unknown device
+refusal-not_one_chain = the batch is not one chain in order
+refusal-conflict = event { $seq } differs from the one held (an attempt to rewrite history)
+refusal-gap = events are missing before { $expected } (got { $got })
+refusal-not_applicable = event { $seq } cannot be applied
+sync-av-ok = on time
+sync-av-warning = due soon
+sync-av-critical = critically late
+server-code-not_your_chain = this chain is not this device's
+server-code-bad_nonce = the sign-in challenge expired; sync again
+server-code-bad_proof = the device's identity proof failed
+server-code-bad_signature = a signature did not verify
+server-code-bad_token = the sign-in token is not valid; sync again
+server-code-no_token = no sign-in token; sync again
+server-code-token_expired = the sign-in token expired; sync again
+server-code-admin_api_off = the back office's admin interface is off
+
+## Command line: case show
+cli-show-records = Records ({ $count }):
+cli-show-slots = Signature slots (numbered as sign/refuse --slot takes them):
+cli-show-refusal = refused ({ $at }): reason { $reason }; noted by certificate { $noted_by }; witness { $witness }; audio/video { $av }
+cli-show-reason-text = { $reason } ({ $text })
+cli-show-witness-signed = signed
+cli-show-service = service: method { $method }; document { $document }; at { $at }; serving officers { $officers }; receiver { $receiver }; witnesses { $witnesses }; proof { $proof }
+cli-show-evidence = Evidence ({ $count }):
+cli-show-evidence-line = { $kind }  original SHA-256 { $sha } ({ $size } bytes, { $mime })
+cli-show-evidence-capture = captured { $at } by certificate { $by }, { $activity }; location { $where }; record { $record }
+cli-show-fix = latitude { $lat }, longitude { $lon } (accuracy { $accuracy } m)
+cli-show-no-fix = no fix ({ $reason })
+cli-show-person = { $name } ({ $relation })
+cli-show-none = none
+
+## Why a sync step waits or something is parked
+sync-reason-local_file_missing = the file is missing on this device
+sync-reason-local_file_damaged = the file on this device is damaged (its hash does not match)
+sync-reason-http = refused by the back office (HTTP { $status }, code { $code })
+sync-reason-other = sync failed (code { $code })

@@ -112,7 +112,7 @@ validation-not_allowed = { $field }：不允许
 ## Error classes
 error-validation = 输入有误
 error-not_found = 未找到
-error-ambiguous = 编号前缀不唯一，请多输入几位
+error-ambiguous = 编号前缀不唯一
 error-invalid_state = 当前状态下不能执行该操作
 error-crypto = 密钥或签名错误
 error-journal = 执法记录数据损坏
@@ -162,7 +162,7 @@ slot-not_required = 无需签名
 
 ## Error details
 error-not-found-detail = 找不到{ $what }“{ $id }”
-error-ambiguous-detail = { $what }编号前缀“{ $prefix }”对应 { $count } 项，请多输入几位
+error-ambiguous-detail = { $what }编号前缀“{ $prefix }”对应 { $count } 项：{ $candidates }；请多输入几位
 what-case = 案件
 what-record = 文书
 what-evidence = 证据
@@ -786,3 +786,64 @@ cli-form-repeat = 可填多项（{ $min }–{ $max }）
 cli-form-signatures = 签名
 cli-kinds-fields = 　字段：{ $fields }
 cli-form-defaults = 打开表单时由本案和工作区时钟填入的默认值：
+
+## Errors in words (every id the code produces; core/src/messages.rs checks them)
+state-record_not_finalized = 该文书尚未定稿，定稿后才能签名、拒签或送达
+state-slot_already_signed = 该签名栏已经签名
+state-slot_already_refused = 该签名栏已记录拒签
+error-bad_json = JSON 内容无法读取
+error-unsupported_language = 不支持该语言
+error-unsupported-language-detail = 没有“{ $lang }”的文字，可用的语言：{ $supported }
+error-file-detail = { $path }：{ $problem }
+error-json-detail = { $what }：{ $problem }
+io-not_found = 文件不存在
+io-permission_denied = 没有读写权限
+io-already_exists = 文件已存在
+io-is_a_directory = 这是一个文件夹，不是文件
+io-invalid_data = 文件内容无法读取
+io-unexpected_eof = 文件不完整
+io-storage_full = 存储空间已满
+io-other = 读写失败
+json-syntax = 第 { $line } 行第 { $column } 列不是有效的 JSON
+json-data = 第 { $line } 行第 { $column } 列的值类型不对、缺少字段或有未知字段
+json-eof = 内容在第 { $line } 行第 { $column } 列提前结束
+json-io = 读取失败
+refusal-defect = 第 { $seq } 号事件：{ $defect }
+refusal-denied = 第 { $seq } 号事件不允许记录：{ $why }
+refusal-unknown_device = 不认识的设备
+refusal-not_one_chain = 这批事件不属于同一条链或顺序不对
+refusal-conflict = 第 { $seq } 号事件与已保存的不同（有人试图改写记录）
+refusal-gap = 缺少第 { $expected } 号之前的事件（收到第 { $got } 号）
+refusal-not_applicable = 第 { $seq } 号事件无法应用
+sync-av-ok = 正常
+sync-av-warning = 即将超时
+sync-av-critical = 严重超时
+server-code-not_your_chain = 这条记录链不属于本设备
+server-code-bad_nonce = 登录验证已失效，请重新同步
+server-code-bad_proof = 设备身份验证未通过
+server-code-bad_signature = 签名未通过校验
+server-code-bad_token = 登录凭证无效，请重新同步
+server-code-no_token = 缺少登录凭证，请重新同步
+server-code-token_expired = 登录凭证已过期，请重新同步
+server-code-admin_api_off = 局端未开放管理接口
+
+## Command line: case show
+cli-show-records = 文书（{ $count } 份）：
+cli-show-slots = 签名栏（序号即 sign/refuse --slot 的序号）：
+cli-show-refusal = 拒签（{ $at }）：理由 { $reason }；记录人执法证号 { $noted_by }；见证人 { $witness }；音像资料 { $av }
+cli-show-reason-text = { $reason }（{ $text }）
+cli-show-witness-signed = 已签名
+cli-show-service = 送达：方式 { $method }；送达文书 { $document }；时间 { $at }；送达人 { $officers }；签收人 { $receiver }；见证人 { $witnesses }；证明 { $proof }
+cli-show-evidence = 证据（{ $count } 件）：
+cli-show-evidence-line = { $kind }  原件 SHA-256 { $sha }（{ $size } 字节，{ $mime }）
+cli-show-evidence-capture = 采集于 { $at }，执法证号 { $by }，{ $activity }；位置 { $where }；所属文书 { $record }
+cli-show-fix = 纬度 { $lat }，经度 { $lon }（精度 { $accuracy } 米）
+cli-show-no-fix = 无定位（{ $reason }）
+cli-show-person = { $name }（{ $relation }）
+cli-show-none = 无
+
+## Why a sync step waits or something is parked
+sync-reason-local_file_missing = 本机找不到该文件
+sync-reason-local_file_damaged = 本机的该文件已损坏（与登记的哈希不符）
+sync-reason-http = 局端拒绝（HTTP { $status }，代码 { $code }）
+sync-reason-other = 同步失败（代码 { $code }）

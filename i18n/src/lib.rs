@@ -39,6 +39,22 @@ impl Lang {
             None
         }
     }
+
+    /// Every language with a catalogue, by the code `parse` takes and `code` gives.
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The short code of the language (`zh`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The codes of every supported language, as a user types them (`zh, en`).
+    pub fn supported() -> String {
+        Lang::ALL.map(Lang::code).join(", ")
+    }
 }
 
 /// The Chinese catalogue source.
@@ -180,5 +196,9 @@ mod tests {
         assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
         assert_eq!(Lang::parse("EN"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
+        for l in Lang::ALL {
+            assert_eq!(Lang::parse(l.code()), Some(l));
+        }
+        assert_eq!(Lang::supported(), "zh, en");
     }
 }

@@ -124,23 +124,55 @@ impl ValidationError {
 
     /// Stable code of the rule, e.g. `required`.
     pub fn rule(&self) -> &'static str {
-        match self.code {
-            ValidationCode::Required => "required",
-            ValidationCode::TooLong { .. } => "too_long",
-            ValidationCode::ControlCharacters => "control_characters",
-            ValidationCode::BadFormat => "bad_format",
-            ValidationCode::BadCheckCharacter => "bad_check_character",
-            ValidationCode::InvalidDate => "invalid_date",
-            ValidationCode::TooFew { .. } => "too_few",
-            ValidationCode::TooMany { .. } => "too_many",
-            ValidationCode::Duplicate => "duplicate",
-            ValidationCode::CertificateNotValid => "certificate_not_valid",
-            ValidationCode::OutOfRange => "out_of_range",
-            ValidationCode::UnknownReference => "unknown_reference",
-            ValidationCode::Inconsistent => "inconsistent",
-            ValidationCode::NotAllowed => "not_allowed",
-            ValidationCode::UnknownField => "unknown_field",
+        self.code.rule()
+    }
+}
+
+impl ValidationCode {
+    /// Every rule name `rule` can return, in the order `index` gives (the catalogues hold
+    /// `validation-<rule>` for each).
+    pub const RULES: [&'static str; 15] = [
+        "required",
+        "too_long",
+        "control_characters",
+        "bad_format",
+        "bad_check_character",
+        "invalid_date",
+        "too_few",
+        "too_many",
+        "duplicate",
+        "certificate_not_valid",
+        "out_of_range",
+        "unknown_reference",
+        "inconsistent",
+        "not_allowed",
+        "unknown_field",
+    ];
+
+    /// Its place in `RULES`. No wildcard: a new code does not compile until it is placed there.
+    pub fn index(&self) -> usize {
+        match self {
+            ValidationCode::Required => 0,
+            ValidationCode::TooLong { .. } => 1,
+            ValidationCode::ControlCharacters => 2,
+            ValidationCode::BadFormat => 3,
+            ValidationCode::BadCheckCharacter => 4,
+            ValidationCode::InvalidDate => 5,
+            ValidationCode::TooFew { .. } => 6,
+            ValidationCode::TooMany { .. } => 7,
+            ValidationCode::Duplicate => 8,
+            ValidationCode::CertificateNotValid => 9,
+            ValidationCode::OutOfRange => 10,
+            ValidationCode::UnknownReference => 11,
+            ValidationCode::Inconsistent => 12,
+            ValidationCode::NotAllowed => 13,
+            ValidationCode::UnknownField => 14,
         }
+    }
+
+    /// The rule's stable name (`required`, `too_long` …).
+    pub fn rule(&self) -> &'static str {
+        Self::RULES[self.index()]
     }
 }
 

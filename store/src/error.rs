@@ -38,6 +38,8 @@ pub enum Error {
         prefix: String,
         /// How many items matched.
         count: usize,
+        /// The first ids that matched (at most `view::MAX_CANDIDATES`), in id order.
+        candidates: Vec<String>,
     },
 
     /// The operation is not allowed in the item's current state (e.g. amending a void record).
@@ -100,6 +102,23 @@ impl Error {
             Error::Refused(_) => "refused",
         }
     }
+
+    /// Every code `code` can return: the catalogues hold `error-<code>` for each (the core's
+    /// catalogue test reads this list; the test below keeps it in step with the variants).
+    pub const CODES: &'static [&'static str] = &[
+        "validation",
+        "not_found",
+        "ambiguous",
+        "invalid_state",
+        "crypto",
+        "journal",
+        "vault",
+        "storage_full",
+        "storage",
+        "io",
+        "encoding",
+        "refused",
+    ];
 
     /// Shorthand for a validation error.
     pub fn invalid(field: impl Into<String>, code: ValidationCode) -> Self {
@@ -184,4 +203,68 @@ pub enum ImportRefusal {
         /// Why.
         reason: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant. The `match` has no wildcard: a new variant does not compile
+    /// until it is listed here, and then the test checks its code is in `Error::CODES`.
+    fn one_of_each() -> Vec<Error> {
+        let all = vec![
+            Error::invalid("x", ValidationCode::Required),
+            Error::NotFound {
+                what: "case",
+                id: "1".into(),
+            },
+            Error::Ambiguous {
+                what: "case",
+                prefix: "1".into(),
+                count: 2,
+                candidates: vec!["1a".into(), "1b".into()],
+            },
+            Error::state("record_void"),
+            Error::Crypto("x".into()),
+            Error::Journal("x".into()),
+            Error::Vault("x".into()),
+            Error::StorageFull,
+            Error::Database(rusqlite::Error::InvalidQuery),
+            Error::Io(std::io::Error::other("x")),
+            Error::Encoding(serde_json::from_str::<u8>("x").unwrap_err()),
+            Error::Refused(ImportRefusal::NotOneChain),
+        ];
+        for e in &all {
+            match e {
+                Error::Validation(_)
+                | Error::NotFound { .. }
+                | Error::Ambiguous { .. }
+                | Error::InvalidState { .. }
+                | Error::Crypto(_)
+                | Error::Journal(_)
+                | Error::Vault(_)
+                | Error::StorageFull
+                | Error::Database(_)
+                | Error::Io(_)
+                | Error::Encoding(_)
+                | Error::Refused(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn codes_lists_the_code_of_every_variant() {
+        let mut codes: Vec<&str> = one_of_each().iter().map(Error::code).collect();
+        for c in &codes {
+            assert!(Error::CODES.contains(c), "{c} is not in Error::CODES");
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(
+            codes.len(),
+            Error::CODES.len(),
+            "CODES lists a code no variant has"
+        );
+    }
 }

@@ -383,7 +383,11 @@ fn record_versions(conn: &Connection, id: RecordId) -> Result<Vec<RecordVersion>
         .collect()
 }
 
-/// Resolves a full id or a unique prefix of one in `table`'s `column`.
+/// How many of the ids an ambiguous prefix matches are named in the error.
+pub const MAX_CANDIDATES: usize = 10;
+
+/// Resolves a full id or a unique prefix of one in `table`'s `column`; an ambiguous prefix
+/// names the first `MAX_CANDIDATES` ids it matches, so the user can pick one.
 fn resolve_prefix(conn: &Connection, table: Table, prefix: &str) -> Result<String> {
     let (what, table, column) = table.names();
     let prefix = prefix.trim().to_lowercase();
@@ -395,7 +399,7 @@ fn resolve_prefix(conn: &Connection, table: Table, prefix: &str) -> Result<Strin
     }
     // SAFETY (SQL built with format!): table and column are the constants of `Table::names`.
     let sql = format!(
-        "SELECT {column} FROM {table} WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column} LIMIT 2"
+        "SELECT {column} FROM {table} WHERE {column} >= ?1 AND {column} < ?2 ORDER BY {column} LIMIT {MAX_CANDIDATES}"
     );
     let upper = format!("{prefix}\u{10FFFF}");
     let found: Vec<String> = conn
@@ -415,6 +419,7 @@ fn resolve_prefix(conn: &Connection, table: Table, prefix: &str) -> Result<Strin
                 what,
                 prefix,
                 count: count as usize,
+                candidates: found,
             })
         }
     }

@@ -26,11 +26,11 @@ pub(crate) async fn enrol_with(
     transport: &impl Transport,
 ) -> Result<Enrolment> {
     if let Some(e) = dev.store().read(|v| v.enrolment())? {
-        return Err(Error::state(if e.url == opts.url {
-            "already_enrolled"
+        return Err(if e.url == opts.url {
+            Error::state("already_enrolled")
         } else {
-            "enrolled_elsewhere"
-        }));
+            Error::state("enrolled_elsewhere")
+        });
     }
     let public_key = hex::encode(dev.key().verifying_key().as_bytes());
     let code = wire::normalise_code(&opts.code);

@@ -37,7 +37,8 @@ pub(crate) use enrol::enrol;
 pub use http::Timeouts;
 pub(crate) use outbox::status;
 pub use outbox::{
-    AV_CRITICAL_AGE, AV_WARNING_AGE, BIG_FILE, HOLD_MARGIN, MediaState, OutboxItem, SyncStatus,
+    AV_CRITICAL_AGE, AV_STATES, AV_WARNING_AGE, BIG_FILE, HOLD_MARGIN, MediaState, OutboxItem,
+    SyncStatus,
 };
 pub(crate) use run::sync;
 

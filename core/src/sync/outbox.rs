@@ -66,6 +66,10 @@ pub enum MediaState {
     Wedged(String),
 }
 
+/// Every `SyncStatus::av_state`: `ok`, `warning` (≥ 12 h), `critical` (≥ 20 h). The catalogues
+/// hold `sync-av-<state>` for each.
+pub const AV_STATES: [&str; 3] = ["ok", "warning", "critical"];
+
 /// What is still owed, for the status screen and `casetrail sync --json`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SyncStatus {
@@ -176,10 +180,11 @@ pub(crate) fn status(
     let queue = media_queue(view, device, now, network)?;
     let journal_wedged = view.journal_sync()?.wedged_reason;
     let oldest_av_pending = queue.iter().filter(|i| i.av).map(|i| i.captured_at).min();
+    let [ok, warning, critical] = AV_STATES;
     let av_state = match oldest_av_pending.map(|t| now - t) {
-        Some(age) if age >= AV_CRITICAL_AGE => "critical",
-        Some(age) if age >= AV_WARNING_AGE => "warning",
-        _ => "ok",
+        Some(age) if age >= AV_CRITICAL_AGE => critical,
+        Some(age) if age >= AV_WARNING_AGE => warning,
+        _ => ok,
     };
     let (pending, wedged): (Vec<_>, Vec<_>) = queue
         .into_iter()

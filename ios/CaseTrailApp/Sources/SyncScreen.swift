@@ -302,11 +302,11 @@ struct SyncScreen: View {
                         .foregroundColor(status.avState == "critical" ? Color.red : Color.orange)
                 }
             }
-            if let wedged = status.journalWedged {
+            if let wedged = status.journalWedgedLabel {
                 LabeledContent("sync.status.journal_wedged", value: wedged)
             }
             ForEach(status.mediaWedged, id: \.evidenceId) { file in
-                LabeledContent("sync.status.file_wedged", value: file.reason)
+                LabeledContent("sync.status.file_wedged", value: file.reasonLabel)
             }
             if status.journalWedged != nil || !status.mediaWedged.isEmpty {
                 Button("sync.retry_wedged") { Task { await model.retryWedged() } }

@@ -108,7 +108,7 @@ final class CaseTrailTests: XCTestCase {
         let core = try openCore(lang: "zh")
         XCTAssertEqual(core.fieldLabel(path: "interviewee.id_doc.number"), "被询问人 › 身份证件 › 号码")
         XCTAssertEqual(core.fieldLabel(path: "no_such_field"), "no_such_field")
-        core.setLanguage(lang: "en")
+        try core.setLanguage(lang: "en")
         XCTAssertEqual(
             core.fieldLabel(path: "interviewee.id_doc.number"),
             "interviewee › identity document › number")

@@ -102,6 +102,40 @@ pub enum DefectKind {
 }
 
 impl DefectKind {
+    /// Every kind, in the order `index` gives (for the catalogue test: `defect-<code>`).
+    pub const ALL: [DefectKind; 12] = [
+        DefectKind::MalformedHeader,
+        DefectKind::NonCanonicalHeader,
+        DefectKind::UnsupportedVersion,
+        DefectKind::IndexMismatch,
+        DefectKind::UnsupportedAlgorithm,
+        DefectKind::UnknownKey,
+        DefectKind::BadSignature,
+        DefectKind::AlteredBody,
+        DefectKind::BrokenLink,
+        DefectKind::Gap,
+        DefectKind::Reorder,
+        DefectKind::DuplicateSeq,
+    ];
+
+    /// Its place in `ALL`. No wildcard: a new kind does not compile until it is placed there.
+    pub fn index(self) -> usize {
+        match self {
+            DefectKind::MalformedHeader => 0,
+            DefectKind::NonCanonicalHeader => 1,
+            DefectKind::UnsupportedVersion => 2,
+            DefectKind::IndexMismatch => 3,
+            DefectKind::UnsupportedAlgorithm => 4,
+            DefectKind::UnknownKey => 5,
+            DefectKind::BadSignature => 6,
+            DefectKind::AlteredBody => 7,
+            DefectKind::BrokenLink => 8,
+            DefectKind::Gap => 9,
+            DefectKind::Reorder => 10,
+            DefectKind::DuplicateSeq => 11,
+        }
+    }
+
     /// Stable code.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -425,4 +459,16 @@ pub fn check_event(
         return Err(DefectKind::AlteredBody);
     }
     Ok(header)
+}
+
+#[cfg(test)]
+mod defect_kind_tests {
+    use super::DefectKind;
+
+    #[test]
+    fn all_lists_every_kind_once_in_index_order() {
+        for (i, k) in DefectKind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i, "{}", k.as_str());
+        }
+    }
 }

@@ -79,7 +79,7 @@ fun SyncScreen(repo: CaseTrailRepository, back: () -> Unit) {
                     "warning" -> Text(stringResource(R.string.sync_av_warning), color = MaterialTheme.colorScheme.error)
                     "critical" -> Text(stringResource(R.string.sync_av_critical), color = MaterialTheme.colorScheme.error)
                 }
-                s.journalWedged?.let { Text(it, color = MaterialTheme.colorScheme.error) }
+                s.journalWedgedLabel?.let { Text(it, color = MaterialTheme.colorScheme.error) }
                 if (s.mediaWedged.isNotEmpty()) {
                     Text(stringResource(R.string.sync_wedged, s.mediaWedged.size), color = MaterialTheme.colorScheme.error)
                     OutlinedButton(onClick = { vm.retryWedged() }) { Text(stringResource(R.string.sync_retry_wedged)) }
