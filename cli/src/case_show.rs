@@ -16,7 +16,6 @@ use casetrail_core::rules::form::ChoiceList;
 use casetrail_core::store::EvidenceRow;
 use serde_json::{Value, json};
 
-use crate::cases::unique_prefix_len;
 use crate::output::Out;
 
 /// The number `sign --slot N` takes for the slot at `index` of a record's slots.
@@ -42,7 +41,7 @@ pub fn case_json(case: &Case, records: &[Record], evidence: &[EvidenceRow]) -> V
         "emergency_start": case.info.emergency_start,
         "officers": case.info.officers,
         "parties": case.info.parties,
-        "records": records.iter().map(crate::cases::record_json).collect::<Vec<_>>(),
+        "records": records.iter().map(record_json).collect::<Vec<_>>(),
         "services": records
             .iter()
             .filter_map(|r| service_of(r).map(|s| (r, s)))
@@ -160,17 +159,22 @@ pub fn print_case(out: &Out, case: &Case, records: &[Record], evidence: &[Eviden
     }
 }
 
-fn print_slot(out: &Out, n: usize, s: &SignatureSlot) {
+/// A slot as one line: its number (as `sign --slot N` takes it), role, signer and state.
+pub fn slot_line(out: &Out, n: usize, s: &SignatureSlot) -> String {
     let role = s
         .spec
         .role
         .map(|r| out.t(&format!("role-{}", r.as_str())))
         .unwrap_or_default();
-    out.say(format!(
-        "      {n}. {role} {}: {}",
+    format!(
+        "{n}. {role} {}: {}",
         s.spec.signer_name,
         out.t(&format!("slot-{}", s.status()))
-    ));
+    )
+}
+
+fn print_slot(out: &Out, n: usize, s: &SignatureSlot) {
+    out.say(format!("      {}", slot_line(out, n, s)));
     // Every refusal on record, not only the latest outcome: a refusal later followed by a
     // signature is part of the case too.
     for entry in &s.history {
@@ -361,4 +365,47 @@ fn list_or_none(out: &Out, items: &[String]) -> String {
 fn ids_or_none<T: ToString>(out: &Out, ids: &[T]) -> String {
     let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
     list_or_none(out, &ids)
+}
+
+/// The first 8 characters of an id.
+pub fn short(id: &str) -> &str {
+    &id[..id.len().min(8)]
+}
+
+/// The shortest prefix length (at least 8) that tells all of `ids` apart: ids made in the same
+/// millisecond share their first 12 hex digits, so a fixed length would show look-alikes.
+pub fn unique_prefix_len<S: AsRef<str>>(ids: &[S]) -> usize {
+    (8..=36)
+        .find(|&len| {
+            let mut seen = std::collections::HashSet::new();
+            ids.iter()
+                .all(|id| seen.insert(&id.as_ref()[..len.min(id.as_ref().len())]))
+        })
+        .unwrap_or(36)
+}
+
+/// A record as JSON, its slots numbered as `sign --slot N` takes them.
+pub fn record_json(r: &Record) -> Value {
+    json!({
+        "id": r.id,
+        "kind": r.kind,
+        "status": r.status,
+        "version": r.version,
+        "content_hash": r.content_hash,
+        "created_at": r.created_at,
+        "finalized_at": r.finalized_at,
+        "void_reason": r.void_reason,
+        "body": serde_json::from_str::<Value>(&r.content).unwrap_or(Value::Null),
+        "signature_slots": r.slots.iter().enumerate().map(|(i, s)| json!({
+            "number": slot_number(i),
+            "id": s.id,
+            "role": s.spec.role,
+            "signer_name": s.spec.signer_name,
+            "cert_no": s.spec.cert_no,
+            "required": s.spec.required,
+            "affirmation": s.spec.affirmation,
+            "status": s.status(),
+            "history": s.history,
+        })).collect::<Vec<_>>(),
+    })
 }

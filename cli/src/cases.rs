@@ -9,12 +9,12 @@ use serde_json::{Value, json};
 
 use casetrail_core::model::{
     CaseDraft, CaseSource, CaseStatus, CertStatus, FindingKey, LegalBasis, NamedRepresentative,
-    Officer, Party, PartyId, PartyKind, Procedure, Record, ViolationType,
+    Officer, Party, PartyId, PartyKind, Procedure, ViolationType,
 };
 use casetrail_core::{Error as CoreError, ValidationCode, Workspace};
 
 pub use crate::case_show::case_json;
-use crate::case_show::print_case;
+use crate::case_show::{print_case, unique_prefix_len};
 use crate::output::{Out, open_existing};
 
 #[derive(Debug, Subcommand)]
@@ -249,48 +249,6 @@ pub fn run(out: &Out, home: &Path, cmd: CaseCommand) -> anyhow::Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The first 8 characters of an id.
-pub fn short(id: &str) -> &str {
-    &id[..id.len().min(8)]
-}
-
-/// The shortest prefix length (at least 8) that tells all of `ids` apart: ids made in the same
-/// millisecond share their first 12 hex digits, so a fixed length would show look-alikes.
-pub fn unique_prefix_len<S: AsRef<str>>(ids: &[S]) -> usize {
-    (8..=36)
-        .find(|&len| {
-            let mut seen = std::collections::HashSet::new();
-            ids.iter()
-                .all(|id| seen.insert(&id.as_ref()[..len.min(id.as_ref().len())]))
-        })
-        .unwrap_or(36)
-}
-
-pub fn record_json(r: &Record) -> Value {
-    json!({
-        "id": r.id,
-        "kind": r.kind,
-        "status": r.status,
-        "version": r.version,
-        "content_hash": r.content_hash,
-        "created_at": r.created_at,
-        "finalized_at": r.finalized_at,
-        "void_reason": r.void_reason,
-        "body": serde_json::from_str::<Value>(&r.content).unwrap_or(Value::Null),
-        "signature_slots": r.slots.iter().enumerate().map(|(i, s)| json!({
-            "number": crate::case_show::slot_number(i),
-            "id": s.id,
-            "role": s.spec.role,
-            "signer_name": s.spec.signer_name,
-            "cert_no": s.spec.cert_no,
-            "required": s.spec.required,
-            "affirmation": s.spec.affirmation,
-            "status": s.status(),
-            "history": s.history,
-        })).collect::<Vec<_>>(),
-    })
 }
 
 fn draft_from_args(out: &Out, a: NewCase) -> anyhow::Result<CaseDraft> {

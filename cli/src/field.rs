@@ -12,7 +12,7 @@ use casetrail_core::model::bodies::ServiceMethod;
 use casetrail_core::model::{Person, PersonRelation, Record, RefusalReason, SlotId};
 use casetrail_core::{RefusalRequest, ServeRequest, SignRequest, WitnessInput};
 
-use crate::cases::record_json;
+use crate::case_show::record_json;
 use crate::output::{Out, open_existing};
 
 /// `casetrail sign`.
@@ -154,17 +154,8 @@ fn print_record(out: &Out, record: &Record) -> anyhow::Result<ExitCode> {
         out.print_json(&record_json(record))?;
     } else {
         for (i, s) in record.slots.iter().enumerate() {
-            let role = s
-                .spec
-                .role
-                .map(|r| out.t(&format!("role-{}", r.as_str())))
-                .unwrap_or_default();
-            out.say(format!(
-                "  {}. {role} {}: {}",
-                crate::case_show::slot_number(i),
-                s.spec.signer_name,
-                out.t(&format!("slot-{}", s.status()))
-            ));
+            let n = crate::case_show::slot_number(i);
+            out.say(format!("  {}", crate::case_show::slot_line(out, n, s)));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -18,7 +18,7 @@ use casetrail_core::model::{RecordBody, RecordKind, ValidationCode};
 use casetrail_core::rules::form::{FieldType, FormField, FormSchema, Need, Relevance};
 use casetrail_core::rules::{check_body_json, form_schema, form_schemas};
 
-use crate::cases::{record_json, short};
+use crate::case_show::{record_json, short};
 use crate::output::{Out, open_existing};
 
 #[derive(Debug, Subcommand)]

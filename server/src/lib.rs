@@ -25,6 +25,7 @@ mod metrics;
 mod push;
 mod sqlite;
 pub mod storage;
+mod upload_locks;
 mod uploads;
 
 use std::net::SocketAddr;

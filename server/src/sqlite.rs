@@ -35,7 +35,7 @@ use crate::error::{Result, ServerError};
 use crate::limits::Limits;
 use crate::log::MerkleLog;
 use crate::storage::{Appended, DeviceInfo, Incident, Storage};
-use crate::uploads::UploadLocks;
+use crate::upload_locks::UploadLocks;
 
 /// The name the back office signs checkpoints under.
 pub const KEY_NAME: &str = "casetrail-backoffice";

@@ -9,43 +9,18 @@
 //! files are cut back to their recorded offsets. Each upload has a lock of its own, so hashing
 //! a finished 2 GB file stalls nobody else's uploads. Untouched uploads expire.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Weak};
+use std::collections::HashSet;
 
 use casetrail_model::DeviceId;
 use casetrail_protocol::Hash;
 use casetrail_protocol::receipts::sign_media_receipt;
 use casetrail_protocol::wire::{MediaCreate, MediaReceipt, MediaStatus};
 use chrono::{DateTime, Utc};
-use parking_lot::Mutex;
 use rusqlite::{OptionalExtension, params};
 
 use crate::error::{Result, ServerError};
 use crate::sqlite::{SqliteStorage, ts};
 use crate::storage::Appended;
-
-/// An upload: the device that announced it and the file's hash.
-type UploadKey = (DeviceId, Hash);
-
-/// One lock per upload in progress.
-#[derive(Default)]
-pub(crate) struct UploadLocks {
-    locks: Mutex<HashMap<UploadKey, Weak<Mutex<()>>>>,
-}
-
-impl UploadLocks {
-    /// The lock of one upload (made on first use, gone when nobody holds it).
-    fn of(&self, device: DeviceId, sha256: Hash) -> Arc<Mutex<()>> {
-        let mut locks = self.locks.lock();
-        if let Some(lock) = locks.get(&(device, sha256)).and_then(Weak::upgrade) {
-            return lock;
-        }
-        locks.retain(|_, w| w.strong_count() > 0);
-        let lock = Arc::new(Mutex::new(()));
-        locks.insert((device, sha256), Arc::downgrade(&lock));
-        lock
-    }
-}
 
 /// One row of an upload.
 struct Upload {
