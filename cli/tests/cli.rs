@@ -1151,3 +1151,43 @@ fn set_values_are_parsed_by_the_field_type() {
         assert!(err.contains(label), "{label} not in {err}");
     }
 }
+
+/// Issue 14: a witness given without a relation to the case is refused, naming the field in
+/// the user's language; given, the record is accepted.
+#[test]
+fn a_witness_needs_a_relation() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = new_case(&home, "W-1");
+    let id = case["id"].as_str().unwrap();
+    let add = |witnesses: &str| {
+        casetrail(
+            &home,
+            &[
+                "record",
+                "add",
+                id,
+                "--kind",
+                "service_receipt",
+                "--set",
+                "method=leave_at_premises",
+                "--set",
+                &format!("witnesses={witnesses}"),
+            ],
+        )
+    };
+    let out = add(r#"[{"name":"刘物业"}]"#);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("见证人[0] › 与本案关系") && err.contains("必填"),
+        "{err}"
+    );
+    let out = add(r#"[{"name":"刘物业","relation":"grassroots_rep"}]"#);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
