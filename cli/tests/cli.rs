@@ -1191,3 +1191,100 @@ fn a_witness_needs_a_relation() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Issue 14: `case check --json` names the officer, the certificate and the exact reason, with
+/// the article; the mended record has no such finding.
+#[test]
+fn case_check_names_the_officer_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = json(
+        &home,
+        &[
+            "case",
+            "new",
+            "--case-no",
+            "O-1",
+            "--title",
+            "执法证检查",
+            "--unit",
+            "望花区统计局",
+            "--officer",
+            OFFICER_A,
+            "--officer",
+            OFFICER_B,
+            "--officer",
+            "赵强,LN210404-0031,2030-01-01,2031-12-31",
+            "--party",
+            "某公司",
+            "--uscc",
+            "91210404MA0Y7T5K2C",
+        ],
+    );
+    let id = case["id"].as_str().unwrap();
+    let record = json(
+        &home,
+        &[
+            "record",
+            "add",
+            id,
+            "--kind",
+            "non_cooperation_record",
+            "--set",
+            "occurred_at=\"2026-11-28T01:00:00Z\"",
+            "--set",
+            "place=公司财务室",
+            "--set",
+            "conduct=拒绝提供台账",
+            "--set",
+            r#"officers=["LN210404-0012","LN210404-0031"]"#,
+        ],
+    );
+    let rid = record["id"].as_str().unwrap();
+    let report: Value =
+        serde_json::from_slice(&casetrail(&home, &["--json", "case", "check", id]).stdout).unwrap();
+    let officers: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "record_officers")
+        .collect();
+    assert_eq!(officers.len(), 1, "{report}");
+    let f = officers[0];
+    assert_eq!(f["detail"], "not_yet_valid");
+    let message = f["message"].as_str().unwrap();
+    for want in ["赵强", "LN210404-0031", "2030-01-01", "尚未生效"] {
+        assert!(message.contains(want), "{want} not in {message}");
+    }
+    assert!(
+        f["cite"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "《实施办法》第九条"),
+        "{f}"
+    );
+    ok(
+        &home,
+        &[
+            "record",
+            "amend",
+            rid,
+            "--reason",
+            "更正执法人员",
+            "--set",
+            r#"officers=["LN210404-0012","LN210404-0027"]"#,
+        ],
+    );
+    let report: Value =
+        serde_json::from_slice(&casetrail(&home, &["--json", "case", "check", id]).stdout).unwrap();
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "record_officers"),
+        "{report}"
+    );
+}
