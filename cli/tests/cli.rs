@@ -1368,3 +1368,140 @@ fn an_ambiguous_prefix_lists_the_candidates() {
         );
     }
 }
+
+/// Issue 14: a witness given without a relation to the case is refused, naming the field in
+/// the user's language; given, the record is accepted.
+#[test]
+fn a_witness_needs_a_relation() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = new_case(&home, "W-1");
+    let id = case["id"].as_str().unwrap();
+    let add = |witnesses: &str| {
+        casetrail(
+            &home,
+            &[
+                "record",
+                "add",
+                id,
+                "--kind",
+                "service_receipt",
+                "--set",
+                "method=leave_at_premises",
+                "--set",
+                &format!("witnesses={witnesses}"),
+            ],
+        )
+    };
+    let out = add(r#"[{"name":"刘物业"}]"#);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("见证人[0] › 与本案关系") && err.contains("必填"),
+        "{err}"
+    );
+    let out = add(r#"[{"name":"刘物业","relation":"grassroots_rep"}]"#);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Issue 14: `case check --json` names the officer, the certificate and the exact reason, with
+/// the article; the mended record has no such finding.
+#[test]
+fn case_check_names_the_officer_and_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("ws");
+    ok(&home, &["init"]);
+    let case = json(
+        &home,
+        &[
+            "case",
+            "new",
+            "--case-no",
+            "O-1",
+            "--title",
+            "执法证检查",
+            "--unit",
+            "望花区统计局",
+            "--officer",
+            OFFICER_A,
+            "--officer",
+            OFFICER_B,
+            "--officer",
+            "赵强,LN210404-0031,2030-01-01,2031-12-31",
+            "--party",
+            "某公司",
+            "--uscc",
+            "91210404MA0Y7T5K2C",
+        ],
+    );
+    let id = case["id"].as_str().unwrap();
+    let record = json(
+        &home,
+        &[
+            "record",
+            "add",
+            id,
+            "--kind",
+            "non_cooperation_record",
+            "--set",
+            "occurred_at=\"2026-11-28T01:00:00Z\"",
+            "--set",
+            "place=公司财务室",
+            "--set",
+            "conduct=拒绝提供台账",
+            "--set",
+            r#"officers=["LN210404-0012","LN210404-0031"]"#,
+        ],
+    );
+    let rid = record["id"].as_str().unwrap();
+    let report: Value =
+        serde_json::from_slice(&casetrail(&home, &["--json", "case", "check", id]).stdout).unwrap();
+    let officers: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "record_officers")
+        .collect();
+    assert_eq!(officers.len(), 1, "{report}");
+    let f = officers[0];
+    assert_eq!(f["detail"], "not_yet_valid");
+    let message = f["message"].as_str().unwrap();
+    for want in ["赵强", "LN210404-0031", "2030-01-01", "尚未生效"] {
+        assert!(message.contains(want), "{want} not in {message}");
+    }
+    assert!(
+        f["cite"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "《实施办法》第九条"),
+        "{f}"
+    );
+    ok(
+        &home,
+        &[
+            "record",
+            "amend",
+            rid,
+            "--reason",
+            "更正执法人员",
+            "--set",
+            r#"officers=["LN210404-0012","LN210404-0027"]"#,
+        ],
+    );
+    let report: Value =
+        serde_json::from_slice(&casetrail(&home, &["--json", "case", "check", id]).stdout).unwrap();
+    assert!(
+        !report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "record_officers"),
+        "{report}"
+    );
+}

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::cite::{Cite, Source::*, law, measures};
 use super::requirements::{AvRule, requirement};
 use super::service::{served_on, services_of};
-use super::{check_officers, is_filled, service_method_fields};
+use super::{is_filled, officer_problem, service_method_fields};
 use casetrail_i18n::{Lang, arg, tr_args};
 use casetrail_model::bodies::{ApprovalResult, ServiceMethod};
 use casetrail_model::{
@@ -93,6 +93,9 @@ pub struct Finding {
     pub detail: Option<String>,
     /// The person concerned, by name, when there is one (display only).
     pub name: Option<String>,
+    /// Further facts the text names (an officer's certificate number, the day it was judged
+    /// on, its validity window), as message arguments.
+    pub facts: Vec<(&'static str, String)>,
     /// The articles it comes from.
     pub cite: Vec<Cite>,
     /// Whether a leader-approved override covers it.
@@ -107,6 +110,7 @@ impl Finding {
             subject,
             detail: None,
             name: None,
+            facts: Vec::new(),
             cite: cite.to_vec(),
             overridden: false,
         }
@@ -137,12 +141,20 @@ impl Finding {
             .map(|k| casetrail_i18n::tr(lang, &format!("kind-{}", k.as_str())))
             .unwrap_or_default();
         let detail = self.detail.clone().unwrap_or_default();
-        let detail_text = detail_label(lang, self.code, &detail);
-        vec![
+        let mut args = vec![
             ("kind", arg(kind)),
-            ("detail", arg(detail_text)),
             ("name", arg(self.name.clone().unwrap_or_default())),
-        ]
+        ];
+        args.extend(self.facts.iter().map(|(k, v)| (*k, arg(v.clone()))));
+        let detail_text = match self.code {
+            // The exact reason, naming the officer and the certificate.
+            FindingCode::RecordOfficers => {
+                tr_args(lang, &format!("officer-reason-{detail}"), &args)
+            }
+            _ => detail_label(lang, self.code, &detail),
+        };
+        args.push(("detail", arg(detail_text)));
+        args
     }
 
     /// What is missing, in `lang`.
@@ -150,13 +162,28 @@ impl Finding {
         tr_args(lang, &format!("finding-{}", self.code), &self.args(lang))
     }
 
+    /// The catalogue key of the remedy: one that fits the reason of an officer finding, and
+    /// the role of a slot — an officer signs (an officer cannot refuse), a missing witness is
+    /// found or the reason for none recorded, a party's refusal is recorded with its reason,
+    /// a witness and audio/video.
+    fn remedy_id(&self) -> String {
+        let detail = self.detail.as_deref().unwrap_or_default();
+        match self.code {
+            FindingCode::RecordOfficers => format!("officer-reason-{detail}-fix"),
+            FindingCode::SignaturePending => match casetrail_model::SignerRole::parse(detail) {
+                Some(r) if r.is_officer() => "finding-signature_pending-fix-officer".into(),
+                Some(casetrail_model::SignerRole::Witness) => {
+                    "finding-signature_pending-fix-witness".into()
+                }
+                _ => "finding-signature_pending-fix".into(),
+            },
+            _ => format!("finding-{}-fix", self.code),
+        }
+    }
+
     /// What would satisfy it, in `lang`.
     pub fn remedy(&self, lang: Lang) -> String {
-        tr_args(
-            lang,
-            &format!("finding-{}-fix", self.code),
-            &self.args(lang),
-        )
+        tr_args(lang, &self.remedy_id(), &self.args(lang))
     }
 
     /// The finding as JSON for readers in `lang`: codes for machines, words for people (the
@@ -169,6 +196,8 @@ impl Finding {
             "subject": serde_json::to_value(self.subject).unwrap_or(serde_json::Value::Null),
             "key": format!("{}@{}", key.code, key.subject),
             "detail": self.detail,
+            "name": self.name,
+            "facts": self.facts.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
             "message": self.message(lang),
             "remedy": self.remedy(lang),
             "cite": self.cite.iter().map(|c| c.render(lang)).collect::<Vec<_>>(),
@@ -320,18 +349,31 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
         }
     }
     let at = r.finalized_at.unwrap_or(r.created_at);
-    if let Err(e) = check_officers(&file.case, &r.body, req, at) {
-        out.push(
-            Finding::new(
-                FindingCode::RecordOfficers,
-                Blocking,
-                subject,
-                &[measures(9), law(StatisticsLaw, 38), law(PenaltyLaw, 42)],
-            )
-            .detail(e.field),
-        );
+    if let Some(p) = officer_problem(&file.case, &r.body, req, super::local_date(at)) {
+        let mut f = Finding::new(
+            FindingCode::RecordOfficers,
+            Blocking,
+            subject,
+            &[measures(9), law(StatisticsLaw, 38), law(PenaltyLaw, 42)],
+        )
+        .detail(p.reason.as_str());
+        f.name = p.name.clone();
+        let officer = p.cert_no.as_ref().and_then(|c| file.case.officer(c));
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        f.facts = vec![
+            ("field", p.field.clone()),
+            ("cert", p.cert_no.clone().unwrap_or_default()),
+            ("on", p.day.to_string()),
+            ("from", day(officer.and_then(|o| o.cert_valid_from))),
+            ("to", day(officer.and_then(|o| o.cert_valid_to))),
+        ];
+        out.push(f);
     }
-    // Signatures: each required slot of the finalized version needs an outcome (Art. 9, 11).
+    // Signatures: each required slot of the finalized version needs an outcome. The articles
+    // are the record kind's own (an inquiry record: Art. 9; a service receipt: Art. 17).
+    let refusal_cite: Vec<Cite> = std::iter::once(measures(9))
+        .chain(req.cite.iter().copied().filter(|c| *c != measures(9)))
+        .collect();
     for slot in &r.slots {
         let slot_subject = Subject::Slot {
             record: r.id,
@@ -345,7 +387,7 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
                     FindingCode::SignaturePending,
                     Blocking,
                     slot_subject,
-                    &[measures(9), measures(11)],
+                    req.cite,
                 )
                 .detail(role);
                 f.name = Some(slot.spec.signer_name.clone()).filter(|n| !n.is_empty());
@@ -369,7 +411,7 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
                             FindingCode::RefusalIncomplete,
                             Blocking,
                             slot_subject,
-                            &[measures(9)],
+                            &refusal_cite,
                         )
                         .detail(detail),
                     );

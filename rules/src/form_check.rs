@@ -14,7 +14,9 @@
 
 use serde_json::{Map, Value};
 
-use casetrail_model::{EvidenceId, PartyId, RecordId, RecordKind, ValidationCode, ValidationError};
+use casetrail_model::{
+    EvidenceId, PartyId, PersonRelation, RecordId, RecordKind, ValidationCode, ValidationError,
+};
 
 use super::form::{FieldType, FormField, FormSchema, schema};
 
@@ -121,7 +123,16 @@ fn check_item(f: &FormField, value: &Value, path: &str, errors: &mut Errors) {
         ),
         (FieldType::Group | FieldType::Person { .. }, Value::Object(map)) => {
             check_object(f.fields.iter(), map, path, errors);
-            None
+            // A witness's relation is never assumed (`witness`): given, or an error naming it.
+            let witness = matches!(
+                f.ty,
+                FieldType::Person {
+                    relation: PersonRelation::Witness
+                }
+            );
+            let given = map.get("relation").is_some_and(|r| !r.is_null());
+            (witness && !given)
+                .then(|| ValidationError::new(format!("{path}.relation"), ValidationCode::Required))
         }
         _ => Some(bad(ValidationCode::BadFormat)),
     };
@@ -225,6 +236,20 @@ impl FormSchema {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_witness_without_a_relation_is_an_error_naming_it() {
+        let body = json!({"witnesses": [{"name": "刘物业"}], "receiver": {"name": "王五"}});
+        let e = check_body_json(RecordKind::ServiceReceipt, &body).unwrap_err();
+        let got: Vec<(String, &str)> = e
+            .each()
+            .iter()
+            .map(|e| (e.field.clone(), e.rule()))
+            .collect();
+        assert_eq!(got, [("witnesses[0].relation".to_owned(), "required")]);
+        let mended = json!({"witnesses": [{"name": "刘物业", "relation": "grassroots_rep"}]});
+        assert_eq!(check_body_json(RecordKind::ServiceReceipt, &mended), Ok(()));
+    }
 
     #[test]
     fn every_problem_is_named_by_its_path() {

@@ -19,6 +19,7 @@ mod form_check;
 mod requirements;
 mod retention;
 mod service;
+mod witness;
 
 use chrono::{DateTime, Utc};
 
@@ -41,6 +42,7 @@ pub use requirements::{
 };
 pub use retention::{Retention, RetentionClass, may_purge, retention};
 pub use service::{legal_service_day, served_on};
+pub use witness::{check_witness, check_witnesses, witnesses_of};
 
 pub use casetrail_model::local_date;
 
@@ -93,6 +95,7 @@ pub fn check_finalize(
         return Err(e.of_kind(body.kind()));
     }
     check_party_refs(case, &value)?;
+    check_witnesses(body)?;
     check_officers(case, body, req, now)?;
     let av = |ids: &[EvidenceId]| -> Result<usize, ValidationError> {
         for (i, id) in ids.iter().enumerate() {
@@ -164,48 +167,121 @@ pub fn check_officers(
     req: &Requirement,
     now: DateTime<Utc>,
 ) -> Result<(), ValidationError> {
+    officer_problem(case, body, req, local_date(now)).map_or(Ok(()), |p| Err(p.error()))
+}
+
+/// Why the officers of a record do not meet the rule: the finalize check refuses with its
+/// `error()`, the completeness report names the officer and the reason from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficerProblem {
+    /// The field path (`officers[1]`, `certificates[0]`, `officers`).
+    pub field: String,
+    /// The certificate number concerned, when one officer is.
+    pub cert_no: Option<String>,
+    /// The officer's name, when the case knows them.
+    pub name: Option<String>,
+    /// The day the certificate was judged on.
+    pub day: chrono::NaiveDate,
+    /// What exactly is wrong.
+    pub reason: OfficerReason,
+}
+
+casetrail_model::code_enum!(
+    /// What exactly is wrong with a record's officers; each has a zh/en text
+    /// (`officer-reason-<code>`).
+    OfficerReason {
+        /// The certificate number is not an officer of the case.
+        Unknown = "unknown",
+        /// The same officer is named twice.
+        Duplicate = "duplicate",
+        /// The certificate's validity starts after the day.
+        NotYetValid = "not_yet_valid",
+        /// The certificate's validity ended before the day.
+        Expired = "expired",
+        /// The certificate has no validity window on record.
+        NoValidity = "no_validity",
+        /// The issuing bureau suspended or revoked the certificate.
+        Withdrawn = "withdrawn",
+        /// Fewer than two officers.
+        TooFew = "too_few",
+        /// The record does not state that the certificate was shown (Art. 9).
+        NotShown = "not_shown",
+    }
+);
+
+impl OfficerProblem {
+    /// The validation error the finalize check returns.
+    pub fn error(&self) -> ValidationError {
+        use OfficerReason::*;
+        let code = match self.reason {
+            Unknown => ValidationCode::UnknownReference,
+            Duplicate => ValidationCode::Duplicate,
+            NotYetValid | Expired | NoValidity | Withdrawn => ValidationCode::CertificateNotValid,
+            TooFew => ValidationCode::TooFew { min: MIN_OFFICERS },
+            NotShown => ValidationCode::Required,
+        };
+        ValidationError::new(self.field.clone(), code)
+    }
+}
+
+/// The first problem with the officers of `body` on `day`, if any (see `check_officers`).
+pub fn officer_problem(
+    case: &Case,
+    body: &RecordBody,
+    req: &Requirement,
+    day: chrono::NaiveDate,
+) -> Option<OfficerProblem> {
     let officers = body.officers();
-    let day = local_date(now);
+    let problem = |field: String, cert: Option<&String>, reason| OfficerProblem {
+        field,
+        cert_no: cert.cloned(),
+        name: cert
+            .and_then(|c| case.officer(c))
+            .map(|o| o.name.clone())
+            .filter(|n| !n.is_empty()),
+        day,
+        reason,
+    };
     for (i, cert) in officers.iter().enumerate() {
         let field = format!("officers[{i}]");
         if officers[..i].contains(cert) {
-            return Err(ValidationError::new(field, ValidationCode::Duplicate));
+            return Some(problem(field, Some(cert), OfficerReason::Duplicate));
         }
         let Some(officer) = case.officer(cert) else {
-            return Err(ValidationError::new(
-                field,
-                ValidationCode::UnknownReference,
-            ));
+            return Some(problem(field, Some(cert), OfficerReason::Unknown));
         };
         if !officer.is_valid_on(day) {
-            return Err(ValidationError::new(
-                field,
-                ValidationCode::CertificateNotValid,
-            ));
+            let reason = match (officer.cert_valid_from, officer.cert_valid_to) {
+                _ if officer.cert_status != casetrail_model::CertStatus::Valid => {
+                    OfficerReason::Withdrawn
+                }
+                (Some(from), _) if day < from => OfficerReason::NotYetValid,
+                (_, Some(to)) if to < day => OfficerReason::Expired,
+                _ => OfficerReason::NoValidity,
+            };
+            return Some(problem(field, Some(cert), reason));
         }
     }
     if req.officers && officers.len() < MIN_OFFICERS {
-        return Err(ValidationError::new(
-            "officers",
-            ValidationCode::TooFew { min: MIN_OFFICERS },
-        ));
+        return Some(problem("officers".into(), None, OfficerReason::TooFew));
     }
     if req.certificates_shown {
         let shown = match body {
             RecordBody::InquiryRecord(b) => &b.certificates,
             RecordBody::OnsiteInspectionRecord(b) => &b.certificates,
-            _ => return Ok(()),
+            _ => return None,
         };
         for (i, cert) in officers.iter().enumerate() {
             if !shown.iter().any(|c| &c.cert_no == cert && c.shown) {
-                return Err(ValidationError::new(
+                return Some(problem(
                     format!("certificates[{i}]"),
-                    ValidationCode::Required,
+                    Some(cert),
+                    OfficerReason::NotShown,
                 ));
             }
         }
     }
-    Ok(())
+    None
 }
 
 /// The fields each service method needs (Art. 17; 民诉法 §87–95).

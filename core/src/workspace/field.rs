@@ -268,15 +268,7 @@ impl Workspace {
             return Err(Error::invalid("av_evidence", ValidationCode::Required));
         }
         if let Some(w) = &req.witness {
-            w.person
-                .validate()
-                .map_err(|e| e.within("witness.person"))?;
-            if !w.person.relation.can_witness() {
-                return Err(Error::invalid(
-                    "witness.person.relation",
-                    ValidationCode::NotAllowed,
-                ));
-            }
+            rules::check_witness("witness.person", &w.person)?;
             optional_line("witness.role_text", &w.role_text, SHORT_TEXT)?;
             if let Some(s) = &w.strokes {
                 s.validate().map_err(|e| e.within("witness"))?;
@@ -341,15 +333,8 @@ impl Workspace {
         if document.status != RecordStatus::Finalized {
             return Err(Error::state("record_not_finalized"));
         }
-        if req.method == ServiceMethod::LeaveAtPremises && req.witnesses.is_empty() {
-            return Err(Error::invalid("witnesses", ValidationCode::Required));
-        }
-        if let Some(i) = req.witnesses.iter().position(|w| !w.relation.can_witness()) {
-            return Err(Error::invalid(
-                format!("witnesses[{i}].relation"),
-                ValidationCode::NotAllowed,
-            ));
-        }
+        // Who may witness, and that a leave-at-premises service has a witness, are checked by
+        // `rules::check_finalize` below, the same rule `finalize_record` runs.
         let value = document.body.to_value()?;
         let doc_no = value
             .get("doc_no")

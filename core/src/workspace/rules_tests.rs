@@ -438,12 +438,30 @@ fn av_required_kinds_and_service_methods() {
             .iter()
             .any(|x| x.code == "service_method_fields" && x.detail.as_deref() == Some("witnesses"))
     );
+    // Issue 14: the witness rule runs at finalize too. A witness whose relation was not given
+    // (the type's default, `legal_rep`) or who speaks for the party is refused, naming the field.
     leave.witnesses = vec![Person {
         name: "刘物业".into(),
-        relation: PersonRelation::GrassrootsRep,
         ..Default::default()
     }];
-    f.ws.amend_record(l.id, RecordBody::ServiceReceipt(leave), "补充见证人")
+    f.ws.amend_record(
+        l.id,
+        RecordBody::ServiceReceipt(leave.clone()),
+        "补充见证人",
+    )
+    .unwrap();
+    let err = f.ws.finalize_record(l.id).unwrap_err();
+    assert!(
+        matches!(err, crate::Error::Store(StoreError::Validation(ref v))
+            if v.field == "witnesses[0].relation" && v.code == ValidationCode::NotAllowed),
+        "{err:?}"
+    );
+    let zh = describe_error(Lang::Zh, &err);
+    assert!(zh.contains("见证人"), "{zh}");
+    let en = describe_error(Lang::En, &err);
+    assert!(en.to_lowercase().contains("witness"), "{en}");
+    leave.witnesses[0].relation = PersonRelation::GrassrootsRep;
+    f.ws.amend_record(l.id, RecordBody::ServiceReceipt(leave), "更正见证人身份")
         .unwrap();
     // Art. 17: without audio/video of the service it cannot be finalized either.
     let err = f.ws.finalize_record(l.id).unwrap_err();
@@ -1045,4 +1063,181 @@ fn every_code_kind_field_and_deadline_has_text_in_both_languages() {
         need(format!("role-{}", r.as_str()));
     }
     assert!(missing.is_empty(), "missing text: {missing:?}");
+}
+
+/// Issue 14, "findings say who and why": an officer finding names the officer, the
+/// certificate and the exact reason; mended, it is gone.
+#[test]
+fn an_officer_finding_names_who_and_why() {
+    let f = fixture();
+    let now = t("2026-11-28T04:00:00Z");
+    let case = f.ws.create_case(sample::case_draft("R-OFF")).unwrap();
+    let r =
+        f.ws.add_record(
+            case.id,
+            RecordBody::InquiryRecord(sample::inquiry_record(t("2026-11-28T01:40:00Z"))),
+        )
+        .unwrap();
+    f.ws.finalize_record(r.id).unwrap();
+    let mut file = f.ws.case_file(case.id).unwrap();
+    assert!(!has(&completeness(&file, now), "record_officers"));
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().ok();
+    // Not yet valid on the day.
+    file.case.info.officers[0].cert_valid_from = day("2030-01-01");
+    file.case.info.officers[0].cert_valid_to = day("2031-01-01");
+    let found = completeness(&file, now);
+    let o = found.iter().find(|x| x.code == "record_officers").unwrap();
+    assert_eq!(o.detail.as_deref(), Some("not_yet_valid"));
+    let zh = o.message(Lang::Zh);
+    for want in ["李明", "LN210404-0012", "2030-01-01", "尚未生效"] {
+        assert!(zh.contains(want), "{want} not in {zh}");
+    }
+    assert!(
+        !zh.contains("执法人员[") && !zh.contains("officers["),
+        "{zh}"
+    );
+    let en = o.message(Lang::En);
+    for want in ["李明", "LN210404-0012", "valid from 2030-01-01"] {
+        assert!(en.contains(want), "{want} not in {en}");
+    }
+    assert!(o.citations(Lang::Zh).contains("《实施办法》第九条"));
+    assert!(
+        o.remedy(Lang::Zh).contains("有效执法证"),
+        "{}",
+        o.remedy(Lang::Zh)
+    );
+    // Expired before the day.
+    file.case.info.officers[0].cert_valid_from = day("2019-01-01");
+    file.case.info.officers[0].cert_valid_to = day("2020-01-01");
+    let found = completeness(&file, now);
+    let o = found.iter().find(|x| x.code == "record_officers").unwrap();
+    assert_eq!(o.detail.as_deref(), Some("expired"));
+    assert!(o.message(Lang::Zh).contains("已于 2020-01-01 到期"));
+    assert!(o.message(Lang::En).contains("expired on 2020-01-01"));
+    // Missing from the case.
+    file.case.info.officers.remove(0);
+    let found = completeness(&file, now);
+    let o = found.iter().find(|x| x.code == "record_officers").unwrap();
+    assert_eq!(o.detail.as_deref(), Some("unknown"));
+    assert!(
+        o.message(Lang::Zh)
+            .contains("LN210404-0012 不是本案的执法人员")
+    );
+    // Mended: the case's own officers again.
+    let file = f.ws.case_file(case.id).unwrap();
+    assert!(!has(&completeness(&file, now), "record_officers"));
+}
+
+/// Issue 14, "remedies fit the role of the slot": an officer signs (an officer cannot
+/// refuse); a witness is found or the reason for none recorded; a party's refusal is recorded
+/// with its reason, a witness and audio/video.
+#[test]
+fn signature_remedies_fit_the_role_of_the_slot() {
+    let f = fixture();
+    let now = t("2026-11-28T04:00:00Z");
+    let case = f.ws.create_case(sample::case_draft("R-ROLE")).unwrap();
+    let r =
+        f.ws.add_record(
+            case.id,
+            RecordBody::InquiryRecord(sample::inquiry_record(t("2026-11-28T01:40:00Z"))),
+        )
+        .unwrap();
+    f.ws.finalize_record(r.id).unwrap();
+    let mut file = f.ws.case_file(case.id).unwrap();
+    let witness = SignatureSlot {
+        id: SlotId::new(),
+        spec: SlotSpec {
+            role: Some(SignerRole::Witness),
+            signer_name: "刘物业".into(),
+            cert_no: None,
+            required: true,
+            affirmation: String::new(),
+        },
+        history: Vec::new(),
+        ..file.records[0].slots[0].clone()
+    };
+    file.records[0].slots.push(witness);
+    let found = completeness(&file, now);
+    let remedy = |role: SignerRole, lang| {
+        found
+            .iter()
+            .find(|x| x.code == "signature_pending" && x.detail.as_deref() == Some(role.as_str()))
+            .map(|x| x.remedy(lang))
+            .unwrap()
+    };
+    let officer = remedy(SignerRole::Officer, Lang::Zh);
+    assert!(
+        officer.contains("本人签名") && officer.contains("不存在拒签"),
+        "{officer}"
+    );
+    assert!(!officer.contains("记录拒签原因"), "{officer}");
+    assert!(remedy(SignerRole::Officer, Lang::En).contains("cannot refuse"));
+    let w = remedy(SignerRole::Witness, Lang::Zh);
+    assert!(
+        w.contains("刘物业") && w.contains("没有见证人的原因"),
+        "{w}"
+    );
+    assert!(remedy(SignerRole::Witness, Lang::En).contains("why there is no witness"));
+    let party = remedy(SignerRole::Interviewee, Lang::Zh);
+    assert!(party.contains("拒签原因") && party.contains("见证人") && party.contains("音像"));
+    assert!(remedy(SignerRole::Interviewee, Lang::En).contains("if they refuse"));
+}
+
+/// Issue 14, "citations": a pending signature cites the articles of its record kind, from the
+/// requirement table — a service receipt (送达回证) Art. 17, never Art. 9/11 — for every kind.
+#[test]
+fn a_pending_signature_cites_its_kinds_articles_for_every_kind() {
+    let f = fixture();
+    let now = t("2026-11-28T04:00:00Z");
+    let case = f.ws.create_case(sample::case_draft("R-CITE")).unwrap();
+    let r =
+        f.ws.add_record(
+            case.id,
+            RecordBody::InquiryRecord(sample::inquiry_record(t("2026-11-28T01:40:00Z"))),
+        )
+        .unwrap();
+    f.ws.finalize_record(r.id).unwrap();
+    let base = f.ws.case_file(case.id).unwrap();
+    for &kind in RecordKind::ALL {
+        let mut file = base.clone();
+        file.records[0].kind = kind;
+        file.records[0].body = kind.empty_body();
+        let found = completeness(&file, now);
+        let pending: Vec<_> = found
+            .iter()
+            .filter(|x| x.code == "signature_pending")
+            .collect();
+        assert!(!pending.is_empty(), "{kind}");
+        for p in pending {
+            assert_eq!(p.cite, requirement(kind).cite, "{kind}");
+        }
+    }
+    let mut file = base.clone();
+    file.records[0].kind = RecordKind::ServiceReceipt;
+    file.records[0].body = RecordKind::ServiceReceipt.empty_body();
+    let found = completeness(&file, now);
+    let p = found
+        .iter()
+        .find(|x| x.code == "signature_pending")
+        .unwrap();
+    let zh = p.citations(Lang::Zh);
+    assert!(zh.contains("《实施办法》第十七条"), "{zh}");
+    assert!(!zh.contains("第九条") && !zh.contains("第十一条"), "{zh}");
+    // Mended: signed, the finding is gone.
+    let hash = file.records[0].content_hash;
+    for slot in &mut file.records[0].slots {
+        slot.history.push(SlotEntry {
+            at: now,
+            outcome: SlotOutcome::Signed {
+                mark: SignatureMark {
+                    strokes_sha256: crate::protocol::Hash::ZERO,
+                    image_sha256: crate::protocol::Hash::ZERO,
+                    evidence_id: EvidenceId::new(),
+                },
+                content_hash: hash,
+                affirmation: String::new(),
+            },
+        });
+    }
+    assert!(!has(&completeness(&file, now), "signature_pending"));
 }
