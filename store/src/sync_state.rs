@@ -150,20 +150,22 @@ impl View<'_> {
             .transpose()
     }
 
-    /// `device`'s events without a receipt, oldest first, at most `limit`.
+    /// `device`'s events without a receipt after seq `after`, oldest first, at most `limit`.
+    /// (`after` lets a push read the next batch while the last one's receipts are being stored.)
     pub fn unreceipted_events(
         &self,
         device: DeviceId,
+        after: u64,
         limit: usize,
     ) -> Result<Vec<casetrail_protocol::journal::StoredEvent>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT j.pos, j.device_id, j.seq, j.header, j.body, j.sig_alg, j.signature, j.event_hash
              FROM journal j LEFT JOIN sync_receipts r ON r.device_id = j.device_id AND r.seq = j.seq
-             WHERE j.device_id = ?1 AND r.seq IS NULL ORDER BY j.seq LIMIT ?2",
+             WHERE j.device_id = ?1 AND j.seq > ?3 AND r.seq IS NULL ORDER BY j.seq LIMIT ?2",
         )?;
         let rows = stmt
             .query_map(
-                params![device.to_string(), limit as i64],
+                params![device.to_string(), limit as i64, after as i64],
                 crate::view::stored_event,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -19,12 +19,20 @@ use super::transport::{Answer, Failure, Transport};
 use super::{Device, Progress, SyncListener, SyncOptions, SyncReport, outbox};
 use crate::SyncError;
 use crate::error::{Error, Result};
+use crate::protocol::checkpoint::Checkpoint;
 use crate::protocol::events::v1::{ClockSkewObserved, Event};
-use crate::protocol::receipts::{self, LogKey};
+use crate::protocol::receipts::{self, HeldCheckpoint, LogKey};
 use crate::protocol::wire::{
     self, ChallengeRequest, PushRequest, PushResponse, TokenRequest, WireEvent,
 };
 use crate::store::Enrolment;
+
+/// A push answer whose checkpoint and receipts verified, not yet stored.
+struct Verified {
+    checkpoint: Checkpoint,
+    resp: PushResponse,
+    events: u64,
+}
 
 /// One run over a transport.
 pub(crate) struct Run<'a, T> {
@@ -203,6 +211,12 @@ impl<'a, T: Transport> Run<'a, T> {
         }
     }
 
+    /// Pushes the journal in batches. The receipts of one batch are stored while the next batch
+    /// is on the wire (each is one fsync, on the phone and on the back office): the next request
+    /// builds on the checkpoint just verified in memory, and its answer is only believed once the
+    /// receipts before it are stored. If storing fails the run stops; the back office then holds
+    /// events the phone has no receipt for, which the next run pushes again and the back office
+    /// acknowledges as already held.
     async fn push_journal(&mut self) -> Result<()> {
         let device = self.dev.key().device_id();
         if self
@@ -221,22 +235,35 @@ impl<'a, T: Transport> Run<'a, T> {
         let mut done = 0;
         self.listener.on_progress(Progress::Events { done, total });
         let batch_size = self.opts.batch.clamp(1, wire::MAX_BATCH);
+        let mut held = self.dev.store().read(|v| v.held_checkpoint())?;
+        let mut after = 0;
+        let mut verified: Option<Verified> = None;
         loop {
             let batch = self
                 .dev
                 .store()
-                .read(|v| v.unreceipted_events(device, batch_size))?;
+                .read(|v| v.unreceipted_events(device, after, batch_size))?;
             if batch.is_empty() {
+                let n = self.store_receipts(verified.as_ref())?;
+                self.note_acked(n, &mut done, total);
                 return Ok(());
             }
-            let held = self.dev.store().read(|v| v.held_checkpoint())?;
             let req = PushRequest {
                 events: batch.iter().map(WireEvent::from_stored).collect(),
                 known_size: held.as_ref().map_or(0, |c| c.size),
             };
             self.report.events_sent += batch.len() as u64;
-            let answer: Answer<PushResponse> =
-                self.retrying("push", || self.transport.push(&req)).await;
+            let last = verified.take();
+            let (answer, stored) = {
+                let this = &*self;
+                let storing = async {
+                    // Let the request go out first: the store's fsync then overlaps it.
+                    tokio::task::yield_now().await;
+                    this.store_receipts(last.as_ref())
+                };
+                tokio::join!(this.retrying("push", || this.transport.push(&req)), storing)
+            };
+            self.note_acked(stored?, &mut done, total);
             let resp = match answer {
                 Ok(resp) => resp,
                 Err(Failure::Status(r)) if !(r.status == 401 || r.status == 403) => {
@@ -268,19 +295,44 @@ impl<'a, T: Transport> Run<'a, T> {
                         .into());
                     }
                 };
-            self.dev.store().store_receipts(
-                &checkpoint,
-                &resp.checkpoint,
-                &resp.receipts,
-                self.dev.now(),
-            )?;
-            done += batch.len() as u64;
-            self.report.events_acked += batch.len() as u64;
-            self.listener.on_progress(Progress::Events {
-                done,
-                total: total.max(done),
+            after = batch.last().map_or(after, |e| e.seq);
+            held = Some(HeldCheckpoint {
+                size: checkpoint.size,
+                root: checkpoint.root,
+                note: resp.checkpoint.clone(),
+            });
+            verified = Some(Verified {
+                checkpoint,
+                resp,
+                events: batch.len() as u64,
             });
         }
+    }
+
+    /// Stores one verified answer's checkpoint and receipts in one transaction; returns how many
+    /// events they acknowledge.
+    fn store_receipts(&self, verified: Option<&Verified>) -> Result<u64> {
+        let Some(v) = verified else { return Ok(0) };
+        self.dev.store().store_receipts(
+            &v.checkpoint,
+            &v.resp.checkpoint,
+            &v.resp.receipts,
+            self.dev.now(),
+        )?;
+        Ok(v.events)
+    }
+
+    /// Counts `n` more events acknowledged and stored, and says so.
+    fn note_acked(&mut self, n: u64, done: &mut u64, total: u64) {
+        if n == 0 {
+            return;
+        }
+        *done += n;
+        self.report.events_acked += n;
+        self.listener.on_progress(Progress::Events {
+            done: *done,
+            total: total.max(*done),
+        });
     }
 
     async fn pull(&mut self) -> Result<()> {
