@@ -16,9 +16,10 @@ use casetrail_core::store::CaseSummary;
 use casetrail_core::{
     CaptureRequest, RefusalRequest, ServeRequest, SignRequest, WitnessInput as CoreWitness,
 };
-use casetrail_core::{Error, ValidationCode, Workspace};
+use casetrail_core::{DraftTarget, Error, ValidationCode, Workspace};
 
 use crate::error::CaseTrailError;
+use crate::form::{DraftFor, FieldEntry, FieldProblem, FormDraftView, FormSchemaView};
 use crate::types::*;
 use crate::vault::{KeyVault, VaultBridge};
 
@@ -70,6 +71,18 @@ impl CaseTrail {
             return Err(self.err(Error::invalid(field, ValidationCode::Required)));
         }
         parse(s.trim()).ok_or_else(|| self.bad(field))
+    }
+
+    fn body_json(&self, kind: RecordKind, json: &str) -> Result<RecordBody> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|_| self.bad("body"))?;
+        casetrail_core::rules::parse_body(kind, &value).map_err(|e| self.err(e.into()))
+    }
+
+    fn body_fields(&self, kind: RecordKind, fields: &[FieldEntry]) -> Result<RecordBody> {
+        let entries: Vec<_> = fields.iter().map(FieldEntry::to_core).collect();
+        casetrail_core::rules::body_from_entries(kind, &entries)
+            .and_then(|body| casetrail_core::rules::parse_body(kind, &body))
+            .map_err(|e| self.err(e.into()))
     }
 
     fn evidence_view(&self, item: &casetrail_core::model::EvidenceItem) -> EvidenceView {
@@ -401,7 +414,9 @@ impl CaseTrail {
         body.to_json().map_err(|e| self.err(e.into()))
     }
 
-    /// Adds a draft record of `kind` with its body JSON.
+    /// Adds a draft record of `kind` with its body JSON (scripts and tests; apps fill forms
+    /// with `add_record_fields`). The JSON is checked against the kind's schema: every problem
+    /// comes back at once, by path, in `Invalid.problems`.
     pub fn add_record(
         &self,
         case_id: String,
@@ -410,12 +425,12 @@ impl CaseTrail {
     ) -> Result<RecordView> {
         let case: CaseId = self.id("case_id", &case_id)?;
         let kind = self.code("kind", &kind, RecordKind::parse)?;
-        let body = RecordBody::from_json(kind, &body_json).map_err(|_| self.bad("body"))?;
+        let body = self.body_json(kind, &body_json)?;
         let r = self.ws.add_record(case, body).map_err(|e| self.err(e))?;
         Ok(RecordView::new(&r, self.lang()))
     }
 
-    /// Amends a record: a new version, with the reason; the old one stays.
+    /// Amends a record with a body JSON: a new version, with the reason; the old one stays.
     pub fn amend_record(
         &self,
         record_id: String,
@@ -424,10 +439,138 @@ impl CaseTrail {
     ) -> Result<RecordView> {
         let id: RecordId = self.id("record_id", &record_id)?;
         let kind = self.ws.record(id).map_err(|e| self.err(e))?.kind;
-        let body = RecordBody::from_json(kind, &body_json).map_err(|_| self.bad("body"))?;
+        let body = self.body_json(kind, &body_json)?;
         let r = self
             .ws
             .amend_record(id, body, &reason)
+            .map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// The form of a record kind: sections, typed fields with labels, help, requirements and
+    /// their articles, limits, defaults and relevance, and who signs — everything a screen
+    /// needs to render and fill it.
+    pub fn form_schema(&self, kind: String) -> Result<FormSchemaView> {
+        let kind = self.code("kind", &kind, RecordKind::parse)?;
+        Ok(FormSchemaView::new(
+            casetrail_core::rules::form_schema(kind),
+            self.lang(),
+        ))
+    }
+
+    /// What a new form of `kind` opens with for this case: officers, party, place, and times
+    /// from the workspace clock.
+    pub fn form_defaults(&self, case_id: String, kind: String) -> Result<Vec<FieldEntry>> {
+        let case: CaseId = self.id("case_id", &case_id)?;
+        let kind = self.code("kind", &kind, RecordKind::parse)?;
+        let body = self.ws.form_defaults(case, kind).map_err(|e| self.err(e))?;
+        Ok(FieldEntry::of_body(kind, &body))
+    }
+
+    /// What is wrong with these fields of a `kind` form now, every problem by path (empty
+    /// when they would save). Required fields left empty are reported at finalize.
+    pub fn check_fields(&self, kind: String, fields: Vec<FieldEntry>) -> Result<Vec<FieldProblem>> {
+        let kind = self.code("kind", &kind, RecordKind::parse)?;
+        let entries: Vec<_> = fields.iter().map(FieldEntry::to_core).collect();
+        Ok(
+            match casetrail_core::rules::body_from_entries(kind, &entries) {
+                Ok(_) => Vec::new(),
+                Err(e) => FieldProblem::all(&e, self.lang()),
+            },
+        )
+    }
+
+    /// Adds a draft record of `kind` from a form's fields.
+    pub fn add_record_fields(
+        &self,
+        case_id: String,
+        kind: String,
+        fields: Vec<FieldEntry>,
+    ) -> Result<RecordView> {
+        let case: CaseId = self.id("case_id", &case_id)?;
+        let kind = self.code("kind", &kind, RecordKind::parse)?;
+        let body = self.body_fields(kind, &fields)?;
+        let r = self.ws.add_record(case, body).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Amends a record from a form's fields (all of them, not only the changed ones), with
+    /// the reason.
+    pub fn amend_record_fields(
+        &self,
+        record_id: String,
+        fields: Vec<FieldEntry>,
+        reason: String,
+    ) -> Result<RecordView> {
+        let id: RecordId = self.id("record_id", &record_id)?;
+        let kind = self.ws.record(id).map_err(|e| self.err(e))?.kind;
+        let body = self.body_fields(kind, &fields)?;
+        let r = self
+            .ws
+            .amend_record(id, body, &reason)
+            .map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// Saves a form in progress — call it on every change. `draft_id` is `None` the first
+    /// time, then the id returned. It is kept on the phone only (not signed, not synced) and
+    /// survives the app being killed; it is saved even while fields are wrong, and says what is.
+    pub fn save_form_draft(
+        &self,
+        draft_id: Option<String>,
+        target: DraftFor,
+        fields: Vec<FieldEntry>,
+    ) -> Result<FormDraftView> {
+        let target = match target {
+            DraftFor::NewRecord { case_id, kind } => DraftTarget::New {
+                case_id: self.id("case_id", &case_id)?,
+                kind: self.code("kind", &kind, RecordKind::parse)?,
+            },
+            DraftFor::Amendment { record_id } => {
+                DraftTarget::Amend(self.id("record_id", &record_id)?)
+            }
+        };
+        let saved = self
+            .ws
+            .save_form_draft(
+                draft_id.as_deref(),
+                target,
+                fields.iter().map(FieldEntry::to_core).collect(),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(FormDraftView::new(
+            &saved.draft,
+            &saved.problems,
+            self.lang(),
+        ))
+    }
+
+    /// The forms in progress of a case, most recent first.
+    pub fn form_drafts(&self, case_id: String) -> Result<Vec<FormDraftView>> {
+        let case: CaseId = self.id("case_id", &case_id)?;
+        let lang = self.lang();
+        Ok(self
+            .ws
+            .form_drafts(case)
+            .map_err(|e| self.err(e))?
+            .iter()
+            .map(|d| FormDraftView::new(&d.draft, &d.problems, lang))
+            .collect())
+    }
+
+    /// Throws a form in progress away.
+    pub fn discard_form_draft(&self, draft_id: String) -> Result<()> {
+        self.ws
+            .discard_form_draft(&draft_id)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Saves a form in progress as what it is for (a new record, or an amendment with
+    /// `reason`); the draft is gone once the record is written.
+    pub fn save_draft_as_record(&self, draft_id: String, reason: String) -> Result<RecordView> {
+        let r = self
+            .ws
+            .save_draft_as_record(&draft_id, &reason)
             .map_err(|e| self.err(e))?;
         Ok(RecordView::new(&r, self.lang()))
     }

@@ -10,6 +10,8 @@ use casetrail_core::present::describe_error;
 use casetrail_core::store::Error as StoreError;
 use casetrail_core::{Error, SyncError, ValidationCode};
 
+use crate::form::FieldProblem;
+
 /// Why a call failed. Nothing was written when a call fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum CaseTrailError {
@@ -22,6 +24,9 @@ pub enum CaseTrailError {
         code: String,
         /// Words for the user.
         user_message: String,
+        /// Every problem found, each with its field path and words (a form shows each next to
+        /// its field); the first is `field`/`code`.
+        problems: Vec<FieldProblem>,
     },
     /// No such case, record, evidence item or slot.
     #[error("{user_message}")]
@@ -107,6 +112,7 @@ impl CaseTrailError {
                 field: v.field.clone(),
                 code: v.rule().to_owned(),
                 user_message,
+                problems: FieldProblem::all(&v, lang),
             },
             Error::Store(StoreError::NotFound { what, id }) => CaseTrailError::NotFound {
                 what: what.to_owned(),
@@ -138,6 +144,7 @@ impl CaseTrailError {
                     field: "url".into(),
                     code: "sync_bad_address".into(),
                     user_message,
+                    problems: Vec::new(),
                 },
                 SyncError::Network(_) | SyncError::Unavailable { .. } => {
                     CaseTrailError::Offline { user_message }
@@ -153,11 +160,13 @@ impl CaseTrailError {
                 field: "lang".into(),
                 code: "unsupported_language".into(),
                 user_message,
+                problems: Vec::new(),
             },
             Error::Json { what, .. } => CaseTrailError::Invalid {
                 field: what,
                 code: "bad_json".into(),
                 user_message,
+                problems: Vec::new(),
             },
             other => CaseTrailError::Storage {
                 code: other.code().to_owned(),

@@ -10,6 +10,7 @@
 
 mod api;
 mod error;
+mod form;
 mod log;
 mod sync;
 mod types;
@@ -17,6 +18,7 @@ mod vault;
 
 pub use api::CaseTrail;
 pub use error::CaseTrailError;
+pub use form::*;
 pub use log::{LogLevel, LogSink, set_log_sink};
 pub use sync::{CancelToken, SyncListener};
 pub use types::*;

@@ -122,7 +122,9 @@ pub struct RecordView {
     pub status_label: String,
     /// Version (amendments make new ones).
     pub version: u32,
-    /// The body JSON of this version, as stored.
+    /// Its fields, typed, by path (what a form shows).
+    pub fields: Vec<crate::form::FieldEntry>,
+    /// The body JSON of this version, as stored: the exact bytes signed.
     pub content_json: String,
     /// SHA-256 of that JSON: what a signer signs.
     pub content_hash: String,
@@ -144,6 +146,9 @@ impl RecordView {
             status: r.status.as_str().to_owned(),
             status_label: i18n::tr(lang, &format!("record-status-{}", r.status.as_str())),
             version: r.version,
+            fields: serde_json::from_str(&r.content)
+                .map(|body| crate::form::FieldEntry::of_body(r.kind, &body))
+                .unwrap_or_default(),
             content_json: r.content.clone(),
             content_hash: r.content_hash.to_string(),
             created_at: time(r.created_at),

@@ -187,6 +187,7 @@ fn a_language_that_does_not_exist_is_an_error_naming_it_and_the_supported_ones()
             field,
             code,
             user_message,
+            ..
         } = e
         else {
             panic!("{e:?}")

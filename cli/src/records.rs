@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use casetrail_core::i18n::Lang;
 use casetrail_core::model::{RecordBody, RecordKind, ValidationCode};
 use casetrail_core::rules::form::{FieldType, FormField, FormSchema, Need, Relevance};
-use casetrail_core::rules::{check_body_json, form_schema, form_schemas};
+use casetrail_core::rules::{form_schema, form_schemas, parse_body};
 
 use crate::case_show::{record_json, short};
 use crate::output::{Out, open_existing};
@@ -115,9 +115,7 @@ fn build_body(
         }
     }
     let body = Value::Object(map);
-    check_body_json(kind, &body).map_err(casetrail_core::Error::from)?;
-    RecordBody::from_json(kind, &body.to_string())
-        .map_err(|_| anyhow::anyhow!(out.t("cli-bad-json")))
+    Ok(parse_body(kind, &body).map_err(casetrail_core::Error::from)?)
 }
 
 fn unknown_field(out: &Out, schema: &FormSchema, field: &str) -> String {

@@ -26,6 +26,6 @@ mod workspace;
 pub use error::{Error, Result, SyncError, parse_language};
 pub use model::{ValidationCode, ValidationError};
 pub use workspace::{
-    CaptureRequest, Captured, DB_FILE, DueItem, MAX_PHOTO_BYTES, MEDIA_DIR, RefusalRequest,
-    ServeRequest, SignRequest, SyncIncident, WitnessInput, Workspace,
+    CaptureRequest, Captured, DB_FILE, DraftTarget, DueItem, MAX_PHOTO_BYTES, MEDIA_DIR,
+    RefusalRequest, SavedDraft, ServeRequest, SignRequest, SyncIncident, WitnessInput, Workspace,
 };

@@ -167,6 +167,7 @@ what-case = case
 what-record = record
 what-evidence = evidence item
 what-slot = signature slot
+what-form_draft = unsaved form
 state-record_not_draft = the record is finalized; amend it (a new version) to change it
 state-record_void = the record is void
 state-no_change = nothing changed

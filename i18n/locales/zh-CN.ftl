@@ -167,6 +167,7 @@ what-case = 案件
 what-record = 文书
 what-evidence = 证据
 what-slot = 签名栏
+what-form_draft = 未保存的表单
 state-record_not_draft = 该文书已定稿，如需更正请先修改（生成新版本）
 state-record_void = 该文书已作废
 state-no_change = 内容没有变化

@@ -1011,4 +1011,4 @@ fn build(kind: RecordKind) -> (FormSchema, Vec<String>) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

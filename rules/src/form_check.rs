@@ -15,12 +15,24 @@
 use serde_json::{Map, Value};
 
 use casetrail_model::{
-    EvidenceId, PartyId, PersonRelation, RecordId, RecordKind, ValidationCode, ValidationError,
+    EvidenceId, PartyId, PersonRelation, RecordBody, RecordId, RecordKind, ValidationCode,
+    ValidationError,
 };
 
 use super::form::{FieldType, FormField, FormSchema, schema};
 
 type Errors = Vec<ValidationError>;
+
+/// The record body of `kind` in `body` (its JSON), checked against the schema first, so every
+/// problem is named by its path: the one way a body typed by a person or sent by an app
+/// becomes a `RecordBody`.
+pub fn parse_body(kind: RecordKind, body: &Value) -> Result<RecordBody, ValidationError> {
+    check_body_json(kind, body)?;
+    // The schema check accepts only what serde accepts (a test feeds it every kind); should the
+    // two ever disagree, the body is refused as a whole rather than guessed at.
+    RecordBody::from_json(kind, &body.to_string())
+        .map_err(|_| ValidationError::new("body", ValidationCode::BadFormat))
+}
 
 /// Checks `body` (a record body's JSON) against the schema of `kind`; every problem at once.
 pub fn check_body_json(kind: RecordKind, body: &Value) -> Result<(), ValidationError> {

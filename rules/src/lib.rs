@@ -1,8 +1,9 @@
 //! casetrail-rules: the regulation as data and code — what each record requires
 //! (`requirements`), whether a record may be finalized and who must sign it, what a case file
 //! still lacks (`findings`), the form a screen shows for each kind (`form`, derived from the
-//! same requirement table) and the check of a body's JSON against it (`form_check`), its deadlines on the China working-day calendar (`deadlines`,
-//! `calendar`) and how long its evidence is kept (`retention`).
+//! same requirement table), the check of a body's JSON against it (`form_check`) and its values
+//! as flat entries (`form_values`), its deadlines on the China working-day calendar
+//! (`deadlines`, `calendar`) and how long its evidence is kept (`retention`).
 //!
 //! Everything here is pure: it looks at a case file and answers, with no storage, no media code
 //! and no network, so the phone and the back office compute the same answers from the same
@@ -16,6 +17,7 @@ mod deadlines;
 mod findings;
 pub mod form;
 mod form_check;
+mod form_values;
 mod requirements;
 mod retention;
 mod service;
@@ -35,7 +37,8 @@ pub use cite::{Cite, Source};
 pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines, end_of_day};
 pub use findings::{Finding, FindingCode, Severity, Subject, completeness};
 pub use form::{FormSchema, schema as form_schema, schemas as form_schemas};
-pub use form_check::check_body_json;
+pub use form_check::{check_body_json, parse_body};
+pub use form_values::{Entry as FormEntry, body_from_entries, entries as form_entries};
 pub use requirements::{
     AFFIRM_GENERIC, AFFIRM_INQUIRY, AFFIRM_ONSITE, AFFIRM_RECEIPT, AvRule, Requirement, SlotRule,
     is_filled, markdown as requirements_markdown, required_by, requirement,

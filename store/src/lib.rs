@@ -25,6 +25,7 @@
 
 pub mod clock;
 mod error;
+mod form_drafts;
 mod import;
 mod ledger;
 mod projection;
@@ -44,6 +45,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior, params};
 
 pub use error::{Error, ImportRefusal, Result};
+pub use form_drafts::FormDraft;
 pub use import::Imported;
 pub use ledger::Ledger;
 pub use schema::{CORE as CORE_MIGRATIONS, MigrationSet, SCHEMA_VERSION};
@@ -180,6 +182,11 @@ impl<'a> ExtensionTx<'a> {
         officer: &str,
     ) -> Result<()> {
         insert_device(self.tx, device, key, "peer", officer, Some(officer))
+    }
+
+    /// Removes a form draft, in the transaction that saves it as a record.
+    pub fn remove_form_draft(&self, id: &str) -> Result<()> {
+        form_drafts::remove(self.tx, id).map(|_| ())
     }
 
     /// Keeps a media receipt the back office issued, so the rules see when each file arrived.

@@ -425,12 +425,13 @@ fn resolve_prefix(conn: &Connection, table: Table, prefix: &str) -> Result<Strin
     }
 }
 
-/// Every projection table, sorted, one string per row.
+/// Every projection table, sorted, one string per row (not the journal, the sync books, the
+/// back office's tables or forms in progress: none of them is rebuilt from the journal).
 pub(crate) fn dump_projections(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table'
-             AND name NOT IN ('journal', 'meta', 'devices') AND name NOT LIKE 'sqlite_%'
+             AND name NOT IN ('journal', 'meta', 'devices', 'form_drafts') AND name NOT LIKE 'sqlite_%'
              AND name NOT LIKE 'sync_%' AND name NOT LIKE 'srv_%' ORDER BY name",
         )?
         .query_map([], |r| r.get(0))?

@@ -229,54 +229,82 @@ impl Workspace {
 
     /// Adds a draft record to a case.
     pub fn add_record(&self, case_id: CaseId, body: RecordBody) -> Result<Record> {
+        self.add_record_from(case_id, body, None)
+    }
+
+    /// `add_record`, removing the form draft `from` in the same transaction (so a form saved
+    /// as a record can never be saved twice).
+    fn add_record_from(
+        &self,
+        case_id: CaseId,
+        body: RecordBody,
+        from: Option<&str>,
+    ) -> Result<Record> {
         body.validate()?;
         let record_id = RecordId::new();
         let content = v1::content(body.to_json()?)?;
-        self.ledger.append(|v| {
-            let case = v.case(case_id)?;
-            writable(&case)?;
-            check_references(&case, &body)?;
-            Ok::<_, Error>(Event::RecordAdded(v1::RecordAdded {
-                record_id,
-                case_id,
-                kind: body.kind().as_str().to_owned(),
-                content,
-            }))
-        })?;
+        self.ledger.append_with(
+            |v| {
+                let case = v.case(case_id)?;
+                writable(&case)?;
+                check_references(&case, &body)?;
+                Ok::<_, Error>(Event::RecordAdded(v1::RecordAdded {
+                    record_id,
+                    case_id,
+                    kind: body.kind().as_str().to_owned(),
+                    content,
+                }))
+            },
+            |tx, _| from.map_or(Ok(()), |d| tx.remove_form_draft(d)),
+        )?;
         self.record(record_id)
     }
 
     /// Corrects a record: a new version with the reason. The previous version is kept; a
     /// finalized record becomes a draft again and must be finalized (and signed) anew.
     pub fn amend_record(&self, id: RecordId, body: RecordBody, reason: &str) -> Result<Record> {
+        self.amend_record_from(id, body, reason, None)
+    }
+
+    /// `amend_record`, removing the form draft `from` in the same transaction.
+    fn amend_record_from(
+        &self,
+        id: RecordId,
+        body: RecordBody,
+        reason: &str,
+        from: Option<&str>,
+    ) -> Result<Record> {
         body.validate()?;
         required_reason(reason)?;
         let content = v1::content(body.to_json()?)?;
-        self.ledger.append(|v| {
-            let record = v.record(id)?;
-            let case = v.case(record.case_id)?;
-            writable(&case)?;
-            self.owned(&record)?;
-            if record.status == RecordStatus::Void {
-                return Err(Error::state("record_void"));
-            }
-            if body.kind() != record.kind {
-                return Err(Error::invalid("kind", ValidationCode::Inconsistent));
-            }
-            if content.get() == record.content {
-                return Err(Error::state("no_change"));
-            }
-            check_references(&case, &body)?;
-            Ok(Event::RecordAmended(v1::RecordAmended {
-                record_id: id,
-                case_id: record.case_id,
-                version: record.version + 1,
-                amends_version: record.version,
-                amends_hash: record.content_hash,
-                content,
-                reason: reason.to_owned(),
-            }))
-        })?;
+        self.ledger.append_with(
+            |v| {
+                let record = v.record(id)?;
+                let case = v.case(record.case_id)?;
+                writable(&case)?;
+                self.owned(&record)?;
+                if record.status == RecordStatus::Void {
+                    return Err(Error::state("record_void"));
+                }
+                if body.kind() != record.kind {
+                    return Err(Error::invalid("kind", ValidationCode::Inconsistent));
+                }
+                if content.get() == record.content {
+                    return Err(Error::state("no_change"));
+                }
+                check_references(&case, &body)?;
+                Ok(Event::RecordAmended(v1::RecordAmended {
+                    record_id: id,
+                    case_id: record.case_id,
+                    version: record.version + 1,
+                    amends_version: record.version,
+                    amends_hash: record.content_hash,
+                    content,
+                    reason: reason.to_owned(),
+                }))
+            },
+            |tx, _| from.map_or(Ok(()), |d| tx.remove_form_draft(d)),
+        )?;
         self.record(id)
     }
 
@@ -416,6 +444,7 @@ fn check_references(case: &Case, body: &RecordBody) -> Result<()> {
     Ok(())
 }
 
+mod drafts;
 mod evidence;
 mod field;
 mod rules_api;
@@ -425,6 +454,7 @@ mod sync_api;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use drafts::{DraftTarget, SavedDraft};
 pub use evidence::{CaptureRequest, Captured, MAX_PHOTO_BYTES};
 pub use field::{RefusalRequest, ServeRequest, SignRequest, WitnessInput};
 pub use rules_api::DueItem;

@@ -39,7 +39,7 @@ fn sample(f: &FormField) -> Value {
     }
 }
 
-fn sample_body(s: &FormSchema) -> Value {
+pub(crate) fn sample_body(s: &FormSchema) -> Value {
     Value::Object(s.fields().map(|f| (f.name.to_owned(), sample(f))).collect())
 }
 

@@ -2,6 +2,7 @@
 
 mod capture_crash;
 mod crash;
+mod draft_crash;
 mod field;
 mod format;
 mod media;
