@@ -54,6 +54,11 @@ impl CaseTrail {
         self.lang.read().map(|l| *l).unwrap_or_default()
     }
 
+    /// Now, by the workspace clock (the one every event is timed by).
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.ws.clock().now().utc
+    }
+
     pub(crate) fn err(&self, e: Error) -> CaseTrailError {
         CaseTrailError::from_core(e, self.lang())
     }
@@ -268,6 +273,9 @@ impl CaseTrail {
         let case = self.ws.case(id).map_err(|e| self.err(e))?;
         Ok(CaseDetail {
             case: CaseRow::new(&CaseSummary::of(&case), lang),
+            is_major: case.info.is_major,
+            officers: case.info.officers.iter().map(OfficerView::new).collect(),
+            parties: case.info.parties.iter().map(PartyView::new).collect(),
             draft_json: serde_json::to_string(&case.info).map_err(|e| self.err(e.into()))?,
             records: self
                 .ws
@@ -303,7 +311,7 @@ impl CaseTrail {
         Ok(CaseRow::new(&CaseSummary::of(&case), self.lang()))
     }
 
-    /// Every kind of record, with an empty form of each.
+    /// Every kind of record, in the order of the stages.
     pub fn record_kinds(&self) -> Vec<KindView> {
         let lang = self.lang();
         RecordKind::ALL
@@ -311,7 +319,6 @@ impl CaseTrail {
             .map(|k| KindView {
                 code: k.as_str().to_owned(),
                 label: casetrail_core::i18n::tr(lang, &format!("kind-{}", k.as_str())),
-                template_json: k.empty_body().to_json().unwrap_or_default(),
             })
             .collect()
     }
@@ -387,17 +394,15 @@ impl CaseTrail {
         casetrail_core::i18n::field_label(self.lang(), &path)
     }
 
-    /// A filled-in example body of `kind` for this case (about its first party), for
-    /// demos, training mode and tests: 询问笔录, 现场检查笔录 and 责令改正通知书 have one; other
-    /// kinds get their empty form.
-    pub fn sample_record_json(&self, case_id: String, kind: String) -> Result<String> {
+    /// A filled-in example of a `kind` form for this case (about its first party), for demos,
+    /// training mode and tests: 询问笔录, 现场检查笔录 and 责令改正通知书 have one; other kinds
+    /// get what their form opens with.
+    pub fn sample_record_fields(&self, case_id: String, kind: String) -> Result<Vec<FieldEntry>> {
         use casetrail_core::sample;
-        let case = self
-            .ws
-            .case(self.id("case_id", &case_id)?)
-            .map_err(|e| self.err(e))?;
+        let id: CaseId = self.id("case_id", &case_id)?;
+        let case = self.ws.case(id).map_err(|e| self.err(e))?;
         let kind = self.code("kind", &kind, RecordKind::parse)?;
-        let now = chrono::Utc::now();
+        let now = self.now();
         let party = case.info.parties.first().map(|p| p.id);
         let body = match (kind, party) {
             (RecordKind::InquiryRecord, _) => {
@@ -409,9 +414,10 @@ impl CaseTrail {
             (RecordKind::RectificationOrder, Some(party)) => {
                 RecordBody::RectificationOrder(sample::rectification_order(now, party))
             }
-            (kind, _) => kind.empty_body(),
+            (kind, _) => return self.form_defaults(case_id, kind.as_str().to_owned()),
         };
-        body.to_json().map_err(|e| self.err(e.into()))
+        let value = body.to_value().map_err(|e| self.err(e.into()))?;
+        Ok(FieldEntry::of_body(kind, &value))
     }
 
     /// Adds a draft record of `kind` with its body JSON (scripts and tests; apps fill forms
@@ -659,20 +665,25 @@ impl CaseTrail {
         );
         req.served_at = input.served_at.map(chrono::DateTime::<chrono::Utc>::from);
         req.address = input.address.clone();
-        req.receiver = input
-            .receiver_name
-            .as_deref()
-            .map(|n| self.person("receiver", n, "legal_rep"))
-            .transpose()?;
+        req.receiver = match input.receiver_name.as_deref() {
+            Some(name) => {
+                // No relation given: the service form's default for a receiver (the core's).
+                let relation = match input.receiver_relation.trim() {
+                    "" => casetrail_core::rules::form_schema(RecordKind::ServiceReceipt)
+                        .default_relation("receiver")
+                        .map_or("", PersonRelation::as_str),
+                    given => given,
+                };
+                Some(self.person("receiver", name, relation)?)
+            }
+            None => None,
+        };
         req.officers = input.officers.clone();
         req.refusal_reason = input.refusal_reason.clone();
-        if !req.refusal_reason.is_empty() {
-            req.refused_at = req.served_at.or_else(|| Some(chrono::Utc::now()));
-        }
         req.witnesses = input
             .witnesses
             .iter()
-            .map(|w| self.person("witnesses", &w.name, &w.relation))
+            .map(|w| self.witness(w))
             .collect::<Result<_>>()?;
         req.av_evidence = self.ids("av_evidence", &input.av_evidence)?;
         req.tracking_no = input.tracking_no.clone();
@@ -688,7 +699,7 @@ impl CaseTrail {
         let lang = self.lang();
         let mut out: Vec<FindingView> = self
             .ws
-            .check_case(id, chrono::Utc::now())
+            .check_case(id, self.now())
             .map_err(|e| self.err(e))?
             .iter()
             .map(|f| FindingView::new(f, lang))
@@ -703,7 +714,7 @@ impl CaseTrail {
         let lang = self.lang();
         Ok(self
             .ws
-            .deadlines(id, chrono::Utc::now())
+            .deadlines(id, self.now())
             .map_err(|e| self.err(e))?
             .iter()
             .map(|d| DeadlineView::new(d, lang))
@@ -715,11 +726,22 @@ impl CaseTrail {
         let lang = self.lang();
         Ok(self
             .ws
-            .due(chrono::Utc::now())
+            .due(self.now())
             .map_err(|e| self.err(e))?
             .iter()
             .map(|d| DeadlineView::new(d, lang))
             .collect())
+    }
+
+    /// What the signature pad may hand over: the canvas sides and how much ink.
+    pub fn pad_limits(&self) -> PadLimits {
+        use casetrail_core::media as pad;
+        PadLimits {
+            min_side: pad::MIN_SIDE,
+            max_side: pad::MAX_SIDE,
+            max_strokes: pad::MAX_STROKES as u32,
+            max_points: pad::MAX_POINTS as u32,
+        }
     }
 
     /// Checks the whole signed journal.

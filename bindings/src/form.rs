@@ -13,7 +13,7 @@ use casetrail_core::i18n::{self, Lang};
 use casetrail_core::model::{RecordKind, ValidationError};
 use casetrail_core::present::describe_validation;
 use casetrail_core::rules::form::{self, FieldType, FormField, FormSchema};
-use casetrail_core::rules::{FormEntry, form_entries, form_schema};
+use casetrail_core::rules::{AvRule, FormEntry, form_entries, form_schema};
 use casetrail_core::store::FormDraft;
 use serde_json::Value;
 
@@ -66,6 +66,8 @@ pub enum FieldNeed {
     RequiredIfMajor,
     /// Required whenever it is shown.
     RequiredIfRelevant,
+    /// Required once the group or person above it is given at all (a person's name).
+    RequiredInGroup,
 }
 
 /// What the core fills a field with when a form opens (`form_defaults`).
@@ -170,6 +172,24 @@ pub struct SignatureSpecView {
     pub affirmation: String,
 }
 
+/// Whether a record of the kind needs audio/video (音像记录) before it is finalized.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum AvNeed {
+    /// Not normally recorded.
+    None,
+    /// As the situation requires.
+    Situational,
+    /// Needed, unless the field `reason_field` says why it was unsuitable (Art. 12).
+    RequiredUnlessReason {
+        /// The field that gives the reason.
+        reason_field: String,
+    },
+    /// Needed: capture photos, audio or video for the record before finalizing it.
+    Required,
+    /// As the service method requires (Art. 17).
+    ByServiceMethod,
+}
+
 /// The form of one record kind.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct FormSchemaView {
@@ -181,6 +201,8 @@ pub struct FormSchemaView {
     pub sections: Vec<FormSectionView>,
     /// Who signs it.
     pub signatures: Vec<SignatureSpecView>,
+    /// Its audio/video rule.
+    pub av: AvNeed,
 }
 
 impl FormSchemaView {
@@ -213,6 +235,15 @@ impl FormSchemaView {
                     affirmation: g.affirmation.to_owned(),
                 })
                 .collect(),
+            av: match s.av {
+                AvRule::None => AvNeed::None,
+                AvRule::Situational => AvNeed::Situational,
+                AvRule::RequiredUnlessReason(field) => AvNeed::RequiredUnlessReason {
+                    reason_field: field.to_owned(),
+                },
+                AvRule::Required => AvNeed::Required,
+                AvRule::ByServiceMethod => AvNeed::ByServiceMethod,
+            },
         }
     }
 }
@@ -266,6 +297,7 @@ fn flatten(f: &FormField, parent: Option<&str>, lang: Lang, out: &mut Vec<FormFi
             form::Need::Required => FieldNeed::Required,
             form::Need::RequiredIfMajor => FieldNeed::RequiredIfMajor,
             form::Need::RequiredIfRelevant => FieldNeed::RequiredIfRelevant,
+            form::Need::RequiredInGroup => FieldNeed::RequiredInGroup,
         },
         required_by: f.required_by.iter().map(|c| c.render(lang)).collect(),
         max_len: f.max_len.map(|n| n as u32),

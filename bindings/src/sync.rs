@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use casetrail_core::i18n::Lang;
 use casetrail_core::sync::{EnrolOptions, Network, Progress, SyncOptions};
 use tokio_util::sync::CancellationToken;
 
@@ -16,12 +17,12 @@ pub trait SyncListener: Send + Sync {
     fn on_progress(&self, progress: SyncProgress);
 }
 
-struct ListenerBridge(Option<Arc<dyn SyncListener>>);
+struct ListenerBridge(Option<Arc<dyn SyncListener>>, Lang);
 
 impl casetrail_core::sync::SyncListener for ListenerBridge {
     fn on_progress(&self, progress: Progress) {
         if let Some(l) = &self.0 {
-            l.on_progress(progress.into());
+            l.on_progress(SyncProgress::new(progress, self.1));
         }
     }
 }
@@ -91,7 +92,7 @@ impl CaseTrail {
         let token = cancel.map(|c| c.0.clone()).unwrap_or_default();
         let report = self
             .ws
-            .sync(&opts, &ListenerBridge(listener), &token)
+            .sync(&opts, &ListenerBridge(listener, self.lang()), &token)
             .await
             .map_err(|e| self.err(e))?;
         Ok(SyncReportView::new(&report, self.lang()))

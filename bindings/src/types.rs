@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use casetrail_core::DueItem;
 use casetrail_core::i18n::{self, Lang};
-use casetrail_core::model::{EvidenceItem, Record, SignatureSlot, SlotOutcome};
+use casetrail_core::model::{EvidenceItem, Officer, Party, Record, RecordStatus, SignatureSlot};
 use casetrail_core::present::describe_sync_reason;
 use casetrail_core::rules::Finding;
 use casetrail_core::store::CaseSummary;
@@ -66,13 +66,19 @@ pub struct SlotView {
     pub signer_name: String,
     /// Whether the record needs it.
     pub required: bool,
-    /// Whether a refusal can be recorded for it: the signer is not one of the officers (who
-    /// sign, never refuse).
+    /// Whether a refusal can be recorded for it at all: the signer is not one of the officers
+    /// (who sign, never refuse).
     pub refusable: bool,
+    /// Whether it can be signed now: pending, on a finalized record.
+    pub can_sign: bool,
+    /// Whether a refusal can be recorded now: refusable, on a finalized record, not refused
+    /// already (a signature after a refusal supersedes it; a refusal after one does not).
+    pub can_refuse: bool,
     /// The words the signer affirms above the signature (以上笔录我看过，与我说的相符 …); may be
     /// empty.
     pub affirmation: String,
-    /// `pending`, `signed`, `refused`, `sealed` (the latest outcome).
+    /// The latest outcome, as the core names it: `pending`, `signed`, `sealed`, `refused`,
+    /// `unable`, `absent`, `not_required`.
     pub state: String,
     /// State label.
     pub state_label: String,
@@ -81,15 +87,10 @@ pub struct SlotView {
 }
 
 impl SlotView {
-    fn new(s: &SignatureSlot, lang: Lang) -> Self {
+    fn new(s: &SignatureSlot, finalized: bool, lang: Lang) -> Self {
         let role = s.spec.role.map(|r| r.as_str()).unwrap_or("other");
         let last = s.history.last();
-        let state = match last.map(|e| &e.outcome) {
-            None => "pending",
-            Some(SlotOutcome::Signed { .. }) => "signed",
-            Some(SlotOutcome::Refused(_)) => "refused",
-            Some(_) => "sealed",
-        };
+        let state = s.status();
         Self {
             id: s.id.to_string(),
             role: role.to_owned(),
@@ -97,6 +98,10 @@ impl SlotView {
             signer_name: s.spec.signer_name.clone(),
             required: s.spec.required,
             refusable: s.spec.role.is_none_or(|r| !r.is_officer()),
+            can_sign: finalized && state == "pending",
+            can_refuse: finalized
+                && s.spec.role.is_none_or(|r| !r.is_officer())
+                && matches!(state, "pending" | "unable" | "absent"),
             affirmation: s.spec.affirmation.clone(),
             state: state.to_owned(),
             state_label: i18n::tr(lang, &format!("slot-{state}")),
@@ -153,7 +158,11 @@ impl RecordView {
             content_hash: r.content_hash.to_string(),
             created_at: time(r.created_at),
             finalized_at: r.finalized_at.map(time),
-            slots: r.slots.iter().map(|s| SlotView::new(s, lang)).collect(),
+            slots: r
+                .slots
+                .iter()
+                .map(|s| SlotView::new(s, r.status == RecordStatus::Finalized, lang))
+                .collect(),
         }
     }
 }
@@ -175,6 +184,11 @@ pub struct EvidenceView {
     pub size: u64,
     /// MIME type sniffed from the content.
     pub mime: String,
+    /// Audio or video: must reach the back office within 24 hours (Art. 21).
+    pub is_av: bool,
+    /// Counts as an audio-visual record of an act (a refusal, a service): photo, audio,
+    /// video, screenshot.
+    pub counts_as_av_record: bool,
     /// When it was captured.
     pub captured_at: SystemTime,
     /// SHA-256 of the watermarked copy, if one was made.
@@ -195,6 +209,8 @@ impl EvidenceView {
             sha256: item.original.sha256.to_string(),
             size: item.original.size,
             mime: item.original.mime.clone(),
+            is_av: item.kind.is_av(),
+            counts_as_av_record: item.kind.counts_as_av_record(),
             captured_at: time(item.captured_at),
             derivative_sha256: item.derivative.as_ref().map(|d| d.sha256.to_string()),
             original_path: paths.0,
@@ -203,12 +219,76 @@ impl EvidenceView {
     }
 }
 
+/// An officer on a case.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct OfficerView {
+    /// 姓名.
+    pub name: String,
+    /// 工作单位.
+    pub unit: String,
+    /// 统计执法证号: how records, captures and refusals name the officer.
+    pub cert_no: String,
+}
+
+impl OfficerView {
+    pub(crate) fn new(o: &Officer) -> Self {
+        Self {
+            name: o.name.clone(),
+            unit: o.unit.clone(),
+            cert_no: o.cert_no.clone(),
+        }
+    }
+}
+
+/// A party of a case (当事人).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PartyView {
+    /// Its id: how record bodies name it.
+    pub id: String,
+    /// `legal_person`, `other_org`, `individual_business`, `natural_person`.
+    pub kind: String,
+    /// 名称 or 姓名.
+    pub name: String,
+    /// 住所/经营地址.
+    pub address: String,
+}
+
+impl PartyView {
+    pub(crate) fn new(p: &Party) -> Self {
+        Self {
+            id: p.id.to_string(),
+            kind: p.kind.as_str().to_owned(),
+            name: p.name.clone(),
+            address: p.address.clone(),
+        }
+    }
+}
+
+/// What the signature pad may hand over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct PadLimits {
+    /// Smallest canvas side, pixels.
+    pub min_side: u32,
+    /// Largest canvas side, pixels.
+    pub max_side: u32,
+    /// Most strokes.
+    pub max_strokes: u32,
+    /// Most points, all strokes together.
+    pub max_points: u32,
+}
+
 /// Everything the case screen shows.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct CaseDetail {
     /// The case row.
     pub case: CaseRow,
-    /// The case as entered (CaseDraft JSON).
+    /// 重大案件: forms show the fields a major case needs.
+    pub is_major: bool,
+    /// The officers on the case.
+    pub officers: Vec<OfficerView>,
+    /// Its parties.
+    pub parties: Vec<PartyView>,
+    /// The case as entered (CaseDraft JSON), for display and export.
     pub draft_json: String,
     /// Records, oldest first.
     pub records: Vec<RecordView>,
@@ -289,15 +369,13 @@ impl DeadlineView {
     }
 }
 
-/// A kind of record the app can create.
+/// A kind of record the app can create (its form: `form_schema`).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct KindView {
     /// Kind code.
     pub code: String,
     /// Label.
     pub label: String,
-    /// An empty body of this kind, as JSON: the form to fill.
-    pub template_json: String,
 }
 
 /// One entry of a pick-list: the code the core takes, and its label.
@@ -421,17 +499,20 @@ pub struct ServeInput {
     pub document_id: String,
     /// Method code (`direct`, `leave_at_premises`, `mail`, `electronic`, `entrusted`, `public_notice`).
     pub method: String,
-    /// When (default: now).
+    /// When (default: now, by the workspace clock).
     pub served_at: Option<SystemTime>,
     /// Where.
     pub address: String,
     /// Who received it, if someone did.
     pub receiver_name: Option<String>,
+    /// The receiver's relation to the case (a code of `choices("relation")`); empty takes the
+    /// service form's default for a receiver.
+    pub receiver_relation: String,
     /// The serving officers (certificate numbers).
     pub officers: Vec<String>,
     /// Why it was refused (leave at premises).
     pub refusal_reason: String,
-    /// Witnesses (leave at premises).
+    /// Witnesses (leave at premises); a witness's strokes sign their slot on the receipt.
     pub witnesses: Vec<WitnessInput>,
     /// Photos/video of the service.
     pub av_evidence: Vec<String>,
@@ -475,13 +556,16 @@ pub enum SyncProgress {
     Waiting {
         /// Milliseconds.
         millis: u64,
-        /// Why.
+        /// Why (the failure's code).
         reason: String,
+        /// Why, in words, in the workspace's language.
+        reason_label: String,
     },
 }
 
-impl From<Progress> for SyncProgress {
-    fn from(p: Progress) -> Self {
+impl SyncProgress {
+    /// The core's progress, its codes in words in `lang`.
+    pub fn new(p: Progress, lang: Lang) -> Self {
         match p {
             Progress::Connecting => SyncProgress::Connecting,
             Progress::Events { done, total } => SyncProgress::Events { done, total },
@@ -497,7 +581,11 @@ impl From<Progress> for SyncProgress {
                 files_done,
                 files_total,
             },
-            Progress::Waiting { millis, reason } => SyncProgress::Waiting { millis, reason },
+            Progress::Waiting { millis, reason } => SyncProgress::Waiting {
+                millis,
+                reason_label: describe_sync_reason(lang, &reason),
+                reason,
+            },
         }
     }
 }

@@ -42,11 +42,11 @@ fn fixture() -> Fixture {
     let case = ws
         .create_case(ws.sample_case_draft("望统检〔2026〕61号".into()).unwrap())
         .unwrap();
-    let body = ws
-        .sample_record_json(case.id.clone(), "inquiry_record".into())
+    let fields = ws
+        .sample_record_fields(case.id.clone(), "inquiry_record".into())
         .unwrap();
     let draft = ws
-        .add_record(case.id.clone(), "inquiry_record".into(), body)
+        .add_record_fields(case.id.clone(), "inquiry_record".into(), fields)
         .unwrap();
     let record = ws.finalize_record(draft.id).unwrap();
     Fixture {
@@ -124,7 +124,8 @@ proptest! {
         prop_assert!(f.ws.void_record(s.clone(), "x".into()).is_err());
         prop_assert!(f.ws.change_status(f.case_id.clone(), s.clone(), "x".into()).is_err());
         prop_assert!(f.ws.findings(s.clone()).is_err());
-        prop_assert!(f.ws.sample_record_json(f.case_id.clone(), s.clone()).is_err());
+        prop_assert!(f.ws.sample_record_fields(f.case_id.clone(), s.clone()).is_err());
+        prop_assert!(f.ws.form_schema(s.clone()).is_err());
         prop_assert_eq!(events(&f.ws), before);
         // A draft may be incomplete ("{}" is an empty form), but never malformed.
         match f.ws.add_record(f.case_id.clone(), "inquiry_record".into(), json) {
@@ -132,6 +133,48 @@ proptest! {
             Err(CaseTrailError::Invalid { .. }) => prop_assert_eq!(events(&f.ws), before),
             Err(other) => prop_assert!(false, "unexpected {:?}", other),
         }
+    }
+
+    #[test]
+    fn hostile_form_fields_are_refused_by_path_or_kept(
+        entries in prop::collection::vec((
+            prop_oneof![
+                Just("place".to_owned()), Just("qa[0].question".to_owned()),
+                Just("qa[999999999999].answer".to_owned()), Just("officers[1]".to_owned()),
+                Just("interviewee".to_owned()), Just("start_at".to_owned()), ".{0,24}"
+            ],
+            prop_oneof![
+                ".{0,16}".prop_map(|value| FieldValue::Text { value }),
+                any::<i64>().prop_map(|value| FieldValue::Integer { value }),
+                any::<f64>().prop_map(|value| FieldValue::Decimal { value }),
+                (any::<i32>(), any::<u32>(), any::<u32>())
+                    .prop_map(|(year, month, day)| FieldValue::Date { year, month, day }),
+                Just(FieldValue::Empty),
+            ],
+        ), 0..8)
+    ) {
+        let f = fixture();
+        let fields: Vec<FieldEntry> = entries
+            .into_iter()
+            .map(|(path, value)| FieldEntry { path, value })
+            .collect();
+        let before = events(&f.ws);
+        match f.ws.add_record_fields(f.case_id.clone(), "inquiry_record".into(), fields.clone()) {
+            Ok(r) => prop_assert_eq!(r.status.as_str(), "draft"),
+            Err(CaseTrailError::Invalid { problems, .. }) => {
+                prop_assert!(!problems.is_empty());
+                prop_assert_eq!(events(&f.ws), before);
+            }
+            Err(other) => prop_assert!(false, "unexpected {:?}", other),
+        }
+        // A draft keeps whatever was typed, and says what does not pass.
+        let draft = f.ws.save_form_draft(
+            None,
+            DraftFor::NewRecord { case_id: f.case_id.clone(), kind: "inquiry_record".into() },
+            fields.clone(),
+        ).unwrap();
+        prop_assert_eq!(draft.fields.len(), fields.len());
+        prop_assert_eq!(f.ws.form_drafts(f.case_id.clone()).unwrap().len(), 1);
     }
 
     #[test]

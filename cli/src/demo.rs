@@ -261,10 +261,14 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     leave.officers = certs.clone();
     leave.refusal_reason = "法定代表人拒绝签收".into();
     leave.refused_at = Some(now);
-    leave.witnesses = vec![Person {
-        name: "刘建华".into(),
-        relation: PersonRelation::GrassrootsRep,
-        ..Default::default()
+    leave.witnesses = vec![WitnessInput {
+        person: Person {
+            name: "刘建华".into(),
+            relation: PersonRelation::GrassrootsRep,
+            ..Default::default()
+        },
+        role_text: "社区网格员".into(),
+        strokes: None,
     }];
     leave.av_evidence = vec![shot];
     let left = ws.serve_document(leave)?;

@@ -256,14 +256,15 @@ pub fn serve(out: &Out, home: &Path, a: ServeArgs) -> anyhow::Result<ExitCode> {
         .receiver
         .map(|n| person(n, PersonRelation::ReceivingClerk));
     req.officers = a.officers;
-    if method == ServiceMethod::LeaveAtPremises {
-        req.refused_at = req.served_at;
-    }
     req.refusal_reason = a.refusal_reason;
     req.witnesses = a
         .witnesses
         .into_iter()
-        .map(|n| person(n, PersonRelation::GrassrootsRep))
+        .map(|n| WitnessInput {
+            person: person(n, PersonRelation::GrassrootsRep),
+            role_text: String::new(),
+            strokes: None,
+        })
         .collect();
     req.tracking_no = a.tracking_no;
     req.return_receipt_on = a.return_receipt_on;

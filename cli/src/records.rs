@@ -305,8 +305,11 @@ fn form_field(out: &Out, schema: &FormSchema, f: &FormField, depth: usize) {
             &[("min", &r.min.to_string()), ("max", &r.max.to_string())],
         ));
     }
+    if f.need == Need::RequiredInGroup {
+        notes.push(out.t("cli-form-required-in-group"));
+    }
     let need = match f.need {
-        Need::Optional => None,
+        Need::Optional | Need::RequiredInGroup => None,
         Need::Required => Some("cli-form-required"),
         Need::RequiredIfMajor => Some("cli-form-required-if-major"),
         Need::RequiredIfRelevant => Some("cli-form-required-if-relevant"),

@@ -799,6 +799,7 @@ help-doc_no = Document number, e.g. 望统检〔2026〕9号
 cli-form-title = { $kind } ({ $code })
 cli-form-required = required
 cli-form-required-if-major = required in a major case
+cli-form-required-in-group = required once the group above is given
 cli-form-required-if-relevant = required when it applies
 cli-form-when = appears when: { $when }
 cli-form-repeat = several allowed ({ $min }–{ $max })

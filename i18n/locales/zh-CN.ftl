@@ -799,6 +799,7 @@ help-doc_no = 文书编号，如 望统检〔2026〕9号
 cli-form-title = { $kind }（{ $code }）
 cli-form-required = 必填
 cli-form-required-if-major = 重大案件必填
+cli-form-required-in-group = 填写所属项时必填
 cli-form-required-if-relevant = 适用时必填
 cli-form-when = 出现条件：{ $when }
 cli-form-repeat = 可填多项（{ $min }–{ $max }）

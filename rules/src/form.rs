@@ -28,7 +28,7 @@ use casetrail_model::{
 };
 
 use super::cite::Cite;
-use super::requirements::{SlotRule, requirement};
+use super::requirements::{AvRule, SlotRule, requirement};
 use super::service_method_fields;
 
 /// A text in both languages, from the catalogues.
@@ -219,6 +219,9 @@ pub enum Need {
     RequiredIfMajor,
     /// Required whenever it is relevant (a service method's own fields).
     RequiredIfRelevant,
+    /// Required once the group or person it belongs to is given at all (a person's name, an
+    /// identity document's type and number): the model refuses the group without it.
+    RequiredInGroup,
 }
 
 /// When a field appears (relevance, as XLSForm/ODK have it).
@@ -339,6 +342,9 @@ pub struct FormSchema {
     pub sections: Vec<Section>,
     /// Signature slots.
     pub signatures: Vec<SignatureSlotSpec>,
+    /// Whether the record needs audio/video (音像记录) before it is finalized — photos,
+    /// audio or video captured for it, or listed by it — and the article that says so.
+    pub av: AvRule,
 }
 
 impl FormSchema {
@@ -357,6 +363,14 @@ impl FormSchema {
             cur = cur.fields.iter().find(|f| f.name == seg)?;
         }
         Some(cur)
+    }
+
+    /// The relation a new person at `path` gets when none is given (`receiver` → 收件人).
+    pub fn default_relation(&self, path: &str) -> Option<PersonRelation> {
+        match self.field(path)?.ty {
+            FieldType::Person { relation } => Some(relation),
+            _ => None,
+        }
     }
 
     /// An empty body with the defaults filled from `case` at `now` (the workspace clock).
@@ -515,6 +529,15 @@ const CAPTION: &[Child] = &[
     ("place", Plain, T::Address),
     ("taken_by", Plain, T::Text),
     ("proves", Plain, T::Text),
+];
+
+/// The fields of a group the model will not take the group without (`Person::validate`,
+/// `IdDocument::validate`), as (group — `person` for every person, else the group's name —,
+/// field); a test checks each against the model.
+const REQUIRED_IN_GROUP: &[(&str, &str)] = &[
+    ("person", "name"),
+    ("id_doc", "doc_type"),
+    ("id_doc", "number"),
 ];
 
 const WORKING_DAYS: T = T::Int(0, u32::MAX as i64);
@@ -848,7 +871,18 @@ fn make_field(parent: &str, name: &'static str, shape: Shape, ty: T) -> FormFiel
     };
     let fields = children
         .iter()
-        .map(|&(n, s, t)| make_field(&children_parent, n, s, t))
+        .map(|&(n, s, t)| {
+            let mut f = make_field(&children_parent, n, s, t);
+            let group = if matches!(ty, T::Person(_)) {
+                "person"
+            } else {
+                name
+            };
+            if REQUIRED_IN_GROUP.contains(&(group, n)) {
+                f.need = Need::RequiredInGroup;
+            }
+            f
+        })
         .collect();
     let field_ty = field_type(ty);
     FormField {
@@ -919,10 +953,11 @@ fn build(kind: RecordKind) -> (FormSchema, Vec<String>) {
             f.need = Need::Required;
             f.required_by = req.cite.to_vec();
             if let Some(r) = &mut f.repeat {
-                r.min = if static_name == "officers" && req.officers {
-                    MIN_OFFICERS
-                } else {
-                    1
+                // Two officers, and each one's certificate shown (Art. 9).
+                r.min = match static_name {
+                    "officers" if req.officers => MIN_OFFICERS,
+                    "certificates" if req.certificates_shown => MIN_OFFICERS,
+                    _ => 1,
                 };
             }
         } else if req.fields_if_major.contains(&static_name) {
@@ -1005,6 +1040,7 @@ fn build(kind: RecordKind) -> (FormSchema, Vec<String>) {
             label: Words::of(&format!("kind-{}", kind.as_str())),
             sections,
             signatures,
+            av: req.av,
         },
         unknown,
     )

@@ -129,18 +129,17 @@ pub fn check_finalize(
                 Some(ServiceMethod::LeaveAtPremises | ServiceMethod::PublicNotice)
             ) && n == 0
             {
-                return Err(ValidationError::new(
-                    "av_evidence",
-                    ValidationCode::Required,
-                ));
+                return Err(
+                    ValidationError::new("av_evidence", ValidationCode::Required)
+                        .of_kind(body.kind()),
+                );
             }
         }
         // Art. 11: non-cooperation is recorded in words *and* on audio/video.
         RecordBody::NonCooperationRecord(_) if av(&[])? == 0 => {
-            return Err(ValidationError::new(
-                "av_evidence",
-                ValidationCode::Required,
-            ));
+            return Err(
+                ValidationError::new("av_evidence", ValidationCode::Required).of_kind(body.kind()),
+            );
         }
         _ => {}
     }

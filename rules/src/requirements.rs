@@ -18,7 +18,8 @@ use casetrail_model::{CaseStage, RecordKind, SignerRole};
 use super::cite::{Cite, Source::*, law, measures, measures_item};
 
 /// The audio/video (音像记录) rule of a record kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "rule", content = "reason_field", rename_all = "snake_case")]
 pub enum AvRule {
     /// Not normally recorded.
     None,

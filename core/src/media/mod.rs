@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use codec::{DecodeLimits, decode_jpeg};
 pub use inspect::{ExifSummary, Family, Sniffed, read_exif, sniff};
 pub use planes::Orientation;
-pub use signature::{Stroke, StrokePoint, Strokes};
+pub use signature::{MAX_POINTS, MAX_SIDE, MAX_STROKES, MIN_SIDE, Stroke, StrokePoint, Strokes};
 pub use store::{Area, CHUNK, MediaStore, StoredBlob, hash_file};
 pub use text::Fonts;
 pub use watermark::{Band, BandFacts, WatermarkSpec};

@@ -47,12 +47,16 @@ pub const MAX_POINTS: usize = 50_000;
 pub const MAX_STROKES: usize = 2_000;
 /// Largest canvas side.
 pub const MAX_SIDE: u32 = 4_096;
+/// Smallest canvas side.
+pub const MIN_SIDE: u32 = 16;
 
 impl Strokes {
     /// Checks the input; the first problem is returned with its path.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let bad = |field: &str, code| Err(ValidationError::new(field, code));
-        if !(16..=MAX_SIDE).contains(&self.width) || !(16..=MAX_SIDE).contains(&self.height) {
+        if !(MIN_SIDE..=MAX_SIDE).contains(&self.width)
+            || !(MIN_SIDE..=MAX_SIDE).contains(&self.height)
+        {
             return bad("strokes.width", ValidationCode::OutOfRange);
         }
         if self.strokes.len() > MAX_STROKES {

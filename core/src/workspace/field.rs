@@ -16,8 +16,8 @@ use crate::model::bodies::{ServiceMethod, ServiceRecord};
 use crate::model::validate::{LONG_TEXT, SHORT_TEXT, free_text, optional_line};
 use crate::model::{
     CaseFile, EvidenceId, EvidenceItem, EvidenceKind, Person, Record, RecordBody, RecordId,
-    RecordStatus, RecordedActivity, Refusal, RefusalReason, SignatureMark, SignatureSlot, SlotId,
-    SlotOutcome, StoredFile, ValidationCode, ValidationError, Witness,
+    RecordStatus, RecordedActivity, Refusal, RefusalReason, SignatureMark, SignatureSlot,
+    SignerRole, SlotId, SlotOutcome, StoredFile, ValidationCode, ValidationError, Witness,
 };
 use crate::protocol::Hash;
 use crate::protocol::events::v1::{self, Event};
@@ -38,7 +38,7 @@ pub struct SignRequest {
     pub affirmation: String,
 }
 
-/// A witness to a refusal.
+/// A witness to a refusal or a service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WitnessInput {
     /// Who.
@@ -91,8 +91,9 @@ pub struct ServeRequest {
     pub refusal_reason: String,
     /// When they refused (leave at premises).
     pub refused_at: Option<DateTime<Utc>>,
-    /// Witnesses (leave at premises).
-    pub witnesses: Vec<Person>,
+    /// Witnesses (leave at premises), each with the role in words and, if they signed on the
+    /// phone, their signature (their slot is then signed as the service is recorded).
+    pub witnesses: Vec<WitnessInput>,
     /// Registered-mail tracking number.
     pub tracking_no: String,
     /// Date on the return receipt (mail).
@@ -351,18 +352,48 @@ impl Workspace {
             .get("party_id")
             .and_then(|v| v.as_str())
             .and_then(|p| p.parse().ok());
+        for (i, w) in req.witnesses.iter().enumerate() {
+            optional_line(
+                &format!("witnesses[{i}].role_text"),
+                &w.role_text,
+                SHORT_TEXT,
+            )?;
+            if let Some(s) = &w.strokes {
+                s.validate()
+                    .map_err(|e| e.within(&format!("witnesses[{i}]")))?;
+            }
+        }
+        let at = self.ledger.now();
+        let now = at.utc;
+        // Served now unless the officer says when; a refusal to accept is at the service.
+        let served_at = req.served_at.or(Some(now));
+        let refused_at = match req.refused_at {
+            None if !req.refusal_reason.trim().is_empty() => served_at,
+            given => given,
+        };
+        let witnesses: Vec<Person> = req
+            .witnesses
+            .iter()
+            .map(|w| {
+                let mut person = w.person.clone();
+                if person.position.trim().is_empty() {
+                    person.position = w.role_text.trim().to_owned();
+                }
+                person
+            })
+            .collect();
         let body = RecordBody::ServiceReceipt(ServiceRecord {
             document: Some(document.id),
             document_title: title.trim().to_owned(),
             recipient_party: party,
             method: Some(req.method),
             address: req.address,
-            served_at: req.served_at,
+            served_at,
             receiver: req.receiver,
             officers: req.officers,
             refusal_reason: req.refusal_reason,
-            refused_at: req.refused_at,
-            witnesses: req.witnesses,
+            refused_at,
+            witnesses,
             tracking_no: req.tracking_no,
             return_receipt_on: req.return_receipt_on,
             entrusted_to: req.entrusted_to,
@@ -379,8 +410,6 @@ impl Workspace {
         let record_id = RecordId::new();
         let content = v1::content(body.to_json()?)?;
         let hash = Hash::digest(content.get().as_bytes());
-        let at = self.ledger.now();
-        let now = at.utc;
         self.store().append_all(self.ledger.key(), at, |v| {
             let file = v.case_file(document.case_id)?;
             super::writable(&file.case)?;
@@ -408,7 +437,26 @@ impl Workspace {
                 }),
             ])
         })?;
-        self.record(record_id)
+        // Witnesses who signed on the phone: their slots, signed on the receipt just written.
+        let mut served = self.record(record_id)?;
+        for w in &req.witnesses {
+            let Some(strokes) = &w.strokes else { continue };
+            let slot = served.slots.iter().find(|s| {
+                s.spec.role == Some(SignerRole::Witness)
+                    && s.spec.signer_name == w.person.name
+                    && s.history.is_empty()
+            });
+            if let Some(slot) = slot {
+                served = self.sign_slot(SignRequest {
+                    record_id,
+                    slot_id: slot.id,
+                    content_hash: hash,
+                    strokes: strokes.clone(),
+                    affirmation: String::new(),
+                })?;
+            }
+        }
+        Ok(served)
     }
 }
 

@@ -236,3 +236,49 @@ fn defaults_come_from_the_case_and_the_clock() {
         Ok(())
     );
 }
+
+#[test]
+fn a_field_required_in_its_group_is_one_the_model_refuses_the_group_without() {
+    use casetrail_model::{IdDocType, IdDocument, Person, PersonRelation};
+    let person = Person {
+        name: "孙丽".into(),
+        id_doc: Some(IdDocument {
+            doc_type: IdDocType::Passport,
+            number: "E12345678".into(),
+        }),
+        relation: PersonRelation::Witness,
+        ..Default::default()
+    };
+    assert_eq!(person.validate(), Ok(()));
+    let interviewee = schema(RecordKind::InquiryRecord)
+        .field("interviewee")
+        .unwrap();
+    let in_group: Vec<&str> = interviewee
+        .fields
+        .iter()
+        .flat_map(|f| std::iter::once(f).chain(f.fields.iter()))
+        .filter(|f| f.need == Need::RequiredInGroup)
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(
+        in_group,
+        [
+            "interviewee.name",
+            "interviewee.id_doc.doc_type",
+            "interviewee.id_doc.number"
+        ]
+    );
+    // Each, left empty, makes the model refuse the person, naming that field.
+    let mut no_name = person.clone();
+    no_name.name.clear();
+    assert_eq!(no_name.validate().unwrap_err().field, "name");
+    let mut no_number = person.clone();
+    no_number.id_doc.as_mut().unwrap().number.clear();
+    assert!(no_number.validate().unwrap_err().field.ends_with("number"));
+    // And a field not marked is one the model takes empty.
+    let mut bare = person;
+    bare.employer.clear();
+    bare.position.clear();
+    bare.phone.clear();
+    assert_eq!(bare.validate(), Ok(()));
+}

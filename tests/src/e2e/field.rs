@@ -467,10 +467,14 @@ fn every_method_of_service() {
         matches!(err, casetrail_core::Error::Store(StoreError::Validation(ref v)) if v.field == "witnesses"),
         "{err:?}"
     );
-    leave.witnesses = vec![Person {
-        name: "刘建华".into(),
-        relation: PersonRelation::GrassrootsRep,
-        ..Default::default()
+    leave.witnesses = vec![WitnessInput {
+        person: Person {
+            name: "刘建华".into(),
+            relation: PersonRelation::GrassrootsRep,
+            ..Default::default()
+        },
+        role_text: String::new(),
+        strokes: None,
     }];
     let err = ws.serve_document(leave.clone()).unwrap_err();
     assert!(
