@@ -456,12 +456,11 @@ fn every_method_of_service() {
     // Leave at premises: no witness → refused, nothing written; with witness and photo → done.
     let doc = order(&ws, case, party, "望统责改〔2026〕2号");
     let events = ws.verify_journal().unwrap().events;
+    // No service or refusal time given: the workspace clock's now is both.
     let mut leave = ServeRequest::new(doc.id, ServiceMethod::LeaveAtPremises);
-    leave.served_at = Some(now);
     leave.address = "公司前台".into();
     leave.officers = certs();
     leave.refusal_reason = "法定代表人拒绝签收".into();
-    leave.refused_at = Some(now);
     let err = ws.serve_document(leave.clone()).unwrap_err();
     assert!(
         matches!(err, casetrail_core::Error::Store(StoreError::Validation(ref v)) if v.field == "witnesses"),
@@ -473,8 +472,8 @@ fn every_method_of_service() {
             relation: PersonRelation::GrassrootsRep,
             ..Default::default()
         },
-        role_text: String::new(),
-        strokes: None,
+        role_text: "社区网格员".into(),
+        strokes: Some(sample::handwriting(3)),
     }];
     let err = ws.serve_document(leave.clone()).unwrap_err();
     assert!(
@@ -494,7 +493,28 @@ fn every_method_of_service() {
         EvidenceKind::Photo,
         RecordedActivity::ServiceLeave,
     )];
+    let before = chrono::Utc::now();
     let left = ws.serve_document(leave).unwrap();
+    let RecordBody::ServiceReceipt(kept) = &left.body else {
+        panic!()
+    };
+    let served_at = kept.served_at.expect("a service time, from the clock");
+    assert!(served_at >= before - TimeDelta::seconds(1) && served_at <= chrono::Utc::now());
+    assert_eq!(kept.refused_at, Some(served_at), "refused as it was served");
+    assert_eq!(
+        kept.witnesses[0].position, "社区网格员",
+        "the witness's role kept"
+    );
+    let witness_slot = left
+        .slots
+        .iter()
+        .find(|s| s.spec.role == Some(SignerRole::Witness))
+        .unwrap();
+    assert_eq!(
+        witness_slot.status(),
+        "signed",
+        "the witness signed on the phone"
+    );
     let roles: Vec<_> = left.slots.iter().map(|s| s.spec.role.unwrap()).collect();
     assert_eq!(
         roles,
