@@ -156,6 +156,24 @@ impl CaseTrail {
         ids.iter().map(|i| self.id(field, i)).collect()
     }
 
+    fn refusal_request(&self, input: &RefusalInput) -> Result<RefusalRequest> {
+        Ok(RefusalRequest {
+            record_id: self.id("record_id", &input.record_id)?,
+            slot_id: self.id::<SlotId>("slot_id", &input.slot_id)?,
+            content_hash: self.id("content_hash", &input.content_hash)?,
+            reason: self.code("reason", &input.reason, RefusalReason::parse)?,
+            reason_text: input.reason_text.clone(),
+            noted_by: input.noted_by.clone(),
+            annotation: input.annotation.clone(),
+            witness: input
+                .witness
+                .as_ref()
+                .map(|w| self.witness(w))
+                .transpose()?,
+            av_evidence: self.ids::<EvidenceId>("av_evidence", &input.av_evidence)?,
+        })
+    }
+
     fn capture_request(&self, input: &CaptureInput) -> Result<CaptureRequest> {
         Ok(CaptureRequest {
             case_id: self.id("case_id", &input.case_id)?,
@@ -638,23 +656,63 @@ impl CaseTrail {
 
     /// Records a refusal to sign, with everything Art. 9 asks for, in one call.
     pub fn refuse_slot(&self, input: RefusalInput) -> Result<RecordView> {
+        let req = self.refusal_request(&input)?;
+        let r = self.ws.refuse_slot(req).map_err(|e| self.err(e))?;
+        Ok(RecordView::new(&r, self.lang()))
+    }
+
+    /// What a refusal sheet still lacks, every problem by field (`reason`, `reason_text`,
+    /// `annotation`, `noted_by`, `av_evidence`, `witness.…`): empty when `refuse_slot` would
+    /// record it now. A record or slot that cannot take a refusal at all is an error.
+    pub fn check_refusal(&self, input: RefusalInput) -> Result<Vec<FieldProblem>> {
+        let lang = self.lang();
+        let mut found = Vec::new();
+        // A field that cannot even be read is a problem of its own; the rest are still checked.
+        let mut note = |e: CaseTrailError| match e {
+            CaseTrailError::Invalid { problems, .. } => {
+                found.extend(problems);
+                Ok(())
+            }
+            other => Err(other),
+        };
+        let reason = match self.code("reason", &input.reason, RefusalReason::parse) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                note(e)?;
+                None
+            }
+        };
+        let witness = match input.witness.as_ref().map(|w| self.witness(w)).transpose() {
+            Ok(w) => w,
+            Err(e) => {
+                note(e)?;
+                None
+            }
+        };
+        let av_evidence = match self.ids::<EvidenceId>("av_evidence", &input.av_evidence) {
+            Ok(ids) => ids,
+            Err(e) => {
+                note(e)?;
+                Vec::new()
+            }
+        };
         let req = RefusalRequest {
             record_id: self.id("record_id", &input.record_id)?,
             slot_id: self.id::<SlotId>("slot_id", &input.slot_id)?,
             content_hash: self.id("content_hash", &input.content_hash)?,
-            reason: self.code("reason", &input.reason, RefusalReason::parse)?,
+            // Unread, the reason is taken as one that needs no words, so only its own problem shows.
+            reason: reason.unwrap_or(RefusalReason::DisputesContent),
             reason_text: input.reason_text.clone(),
             noted_by: input.noted_by.clone(),
             annotation: input.annotation.clone(),
-            witness: input
-                .witness
-                .as_ref()
-                .map(|w| self.witness(w))
-                .transpose()?,
-            av_evidence: self.ids::<EvidenceId>("av_evidence", &input.av_evidence)?,
+            witness,
+            av_evidence,
         };
-        let r = self.ws.refuse_slot(req).map_err(|e| self.err(e))?;
-        Ok(RecordView::new(&r, self.lang()))
+        match self.ws.check_refusal(&req) {
+            Ok(()) => {}
+            Err(e) => note(CaseTrailError::from_core(e, lang))?,
+        }
+        Ok(found)
     }
 
     /// Serves a finalized document; returns the service record (送达回证) with its slots.

@@ -36,8 +36,8 @@ fun notFound() = openWorkspace().use { ws ->
 
 fun notAllowed() = openWorkspace().use { ws ->
     val case = newCase(ws)
-    val body = ws.sampleRecordJson(case.id, "inquiry_record")
-    val record = ws.addRecord(case.id, "inquiry_record", body)
+    val fields = ws.sampleRecordFields(case.id, "inquiry_record")
+    val record = ws.addRecordFields(case.id, "inquiry_record", fields)
     assertEquals("void", ws.voidRecord(record.id, "录入错误，另行制作").status)
     val e = assertFailsWith<CaseTrailException.NotAllowed> { ws.voidRecord(record.id, "再次作废") }
     assertTrue(e.reason.isNotBlank())

@@ -14,6 +14,7 @@ import kotlin.test.assertNull
 import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
 import org.casetrail.CaseTrailException
+import org.casetrail.FieldValue
 import org.casetrail.LogLevel
 import org.casetrail.LogSink
 import org.casetrail.RefusalInput
@@ -143,9 +144,10 @@ fun refusalToSignThenSync() {
             servedAt = null,
             address = "辽宁省抚顺市望花区和平路东段18号",
             receiverName = "赵建国",
+            receiverRelation = "",
             officers = listOf(OFFICER, OFFICER_2),
             refusalReason = "法定代表人拒绝签收",
-            witnesses = listOf(WitnessInput("刘建华", "grassroots_rep", "社区工作人员", null)),
+            witnesses = listOf(WitnessInput("刘建华", "grassroots_rep", "社区工作人员", strokes(7))),
             avEvidence = listOf(shot.id),
             trackingNo = "",
             noticeMedium = "",
@@ -154,6 +156,10 @@ fun refusalToSignThenSync() {
     )
     assertEquals("service_receipt", receipt.kind)
     assertEquals(case.id, receipt.caseId)
+    // The witness signed on the phone, and the receipt is timed by the workspace clock.
+    assertEquals("signed", receipt.slots.single { it.role == "witness" }.state)
+    assertTrue(receipt.fields.any { it.path == "served_at" && it.value is FieldValue.Instant }, "${receipt.fields}")
+    assertTrue(receipt.fields.any { it.path == "witnesses[0].position" && it.value == FieldValue.Text("社区工作人员") })
 
     val detail = ws.caseDetail(case.id)
     assertEquals(setOf(inquiry.id, order.id, receipt.id), detail.records.map { it.id }.toSet())

@@ -127,7 +127,7 @@ fun newCase(ws: CaseTrail, caseNo: String = "望统检〔2026〕51号"): CaseRow
     ws.createCase(ws.sampleCaseDraft(caseNo))
 
 fun finalized(ws: CaseTrail, case: CaseRow, kind: String): RecordView {
-    val draft = ws.addRecord(case.id, kind, ws.sampleRecordJson(case.id, kind))
+    val draft = ws.addRecordFields(case.id, kind, ws.sampleRecordFields(case.id, kind))
     check(draft.status == "draft")
     return ws.finalizeRecord(draft.id)
 }

@@ -33,8 +33,8 @@ def test_not_found(workspace):
 
 def test_not_allowed_and_the_record_stays(workspace):
     case = new_case(workspace)
-    body = workspace.sample_record_json(case.id, "inquiry_record")
-    record = workspace.add_record(case.id, "inquiry_record", body)
+    fields = workspace.sample_record_fields(case.id, "inquiry_record")
+    record = workspace.add_record_fields(case.id, "inquiry_record", fields)
     voided = workspace.void_record(record.id, "录入错误，另行制作")
     assert voided.status == "void"
     with pytest.raises(ct.CaseTrailError.NotAllowed) as e:

@@ -31,8 +31,8 @@ def new_case(ws, case_no="望统检〔2026〕41号"):
 
 
 def finalized_inquiry(ws, case):
-    body = ws.sample_record_json(case.id, "inquiry_record")
-    record = ws.add_record(case.id, "inquiry_record", body)
+    fields = ws.sample_record_fields(case.id, "inquiry_record")
+    record = ws.add_record_fields(case.id, "inquiry_record", fields)
     assert record.status == "draft"
     return ws.finalize_record(record.id)
 

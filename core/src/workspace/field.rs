@@ -257,24 +257,7 @@ impl Workspace {
     /// Records a refusal to sign in one call: the reason, the noting officer's annotation, a
     /// witness if one was present, and at least one photo/audio/video made there and then.
     pub fn refuse_slot(&self, req: RefusalRequest) -> Result<Record> {
-        if req.reason == RefusalReason::Other && req.reason_text.trim().is_empty() {
-            return Err(Error::invalid("reason_text", ValidationCode::Required));
-        }
-        free_text("reason_text", &req.reason_text, LONG_TEXT)?;
-        if req.annotation.trim().is_empty() {
-            return Err(Error::invalid("annotation", ValidationCode::Required));
-        }
-        free_text("annotation", &req.annotation, LONG_TEXT)?;
-        if req.av_evidence.is_empty() {
-            return Err(Error::invalid("av_evidence", ValidationCode::Required));
-        }
-        if let Some(w) = &req.witness {
-            rules::check_witness("witness.person", &w.person)?;
-            optional_line("witness.role_text", &w.role_text, SHORT_TEXT)?;
-            if let Some(s) = &w.strokes {
-                s.validate().map_err(|e| e.within("witness"))?;
-            }
-        }
+        refusal_input(&req)?;
         let record = self.record(req.record_id)?;
         let file = self.case_file(record.case_id)?;
         let at = self.ledger.now();
@@ -458,6 +441,74 @@ impl Workspace {
         }
         Ok(served)
     }
+}
+
+impl Workspace {
+    /// Whether `req` would be recorded now, without recording it: every problem of its fields
+    /// at once (what a refusal sheet shows before it can be submitted), then the state of the
+    /// record and slot. The screens ask this instead of keeping a copy of the rule.
+    pub fn check_refusal(&self, req: &RefusalRequest) -> Result<()> {
+        let fields = refusal_input(req);
+        let record = self.record(req.record_id)?;
+        let file = self.case_file(record.case_id)?;
+        let state = check_refusal(&file, &record, req, self.ledger.now().utc);
+        match (fields, state) {
+            (
+                Err(Error::Store(crate::store::Error::Validation(mut all))),
+                Err(Error::Store(crate::store::Error::Validation(v))),
+            ) => {
+                all.also
+                    .extend(v.each().into_iter().map(|e| ValidationError {
+                        also: Vec::new(),
+                        ..e.clone()
+                    }));
+                Err(all.into())
+            }
+            (Err(e), _) | (Ok(()), Err(e)) => Err(e),
+            (Ok(()), Ok(())) => Ok(()),
+        }
+    }
+}
+
+/// The fields of a refusal, each checked: every problem at once.
+fn refusal_input(req: &RefusalRequest) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut keep = |r: std::result::Result<(), ValidationError>| {
+        if let Err(e) = r {
+            problems.extend(e.each().into_iter().map(|e| ValidationError {
+                also: Vec::new(),
+                ..e.clone()
+            }));
+        }
+    };
+    if req.reason == RefusalReason::Other && req.reason_text.trim().is_empty() {
+        keep(Err(ValidationError::new(
+            "reason_text",
+            ValidationCode::Required,
+        )));
+    }
+    keep(free_text("reason_text", &req.reason_text, LONG_TEXT));
+    if req.annotation.trim().is_empty() {
+        keep(Err(ValidationError::new(
+            "annotation",
+            ValidationCode::Required,
+        )));
+    }
+    keep(free_text("annotation", &req.annotation, LONG_TEXT));
+    if req.av_evidence.is_empty() {
+        keep(Err(ValidationError::new(
+            "av_evidence",
+            ValidationCode::Required,
+        )));
+    }
+    if let Some(w) = &req.witness {
+        keep(rules::check_witness("witness.person", &w.person));
+        keep(optional_line("witness.role_text", &w.role_text, SHORT_TEXT));
+        if let Some(s) = &w.strokes {
+            keep(s.validate().map_err(|e| e.within("witness")));
+        }
+    }
+    ValidationError::all(problems).map_or(Ok(()), |e| Err(e.into()))
 }
 
 /// Everything a refusal must satisfy against the current state.

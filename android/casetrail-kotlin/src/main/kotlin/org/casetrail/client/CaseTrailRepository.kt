@@ -19,11 +19,17 @@ import org.casetrail.CaseTrail
 import org.casetrail.CaseTrailInterface
 import org.casetrail.Choice
 import org.casetrail.DeadlineView
+import org.casetrail.DraftFor
 import org.casetrail.EnrolmentView
 import org.casetrail.EvidenceView
+import org.casetrail.FieldEntry
+import org.casetrail.FieldProblem
 import org.casetrail.FindingView
+import org.casetrail.FormDraftView
+import org.casetrail.FormSchemaView
 import org.casetrail.KeyVault
 import org.casetrail.KindView
+import org.casetrail.PadLimits
 import org.casetrail.PadStrokes
 import org.casetrail.RecordView
 import org.casetrail.RefusalInput
@@ -112,14 +118,42 @@ class CaseTrailRepository(
     suspend fun fieldLabels(paths: Collection<String>): Outcome<Map<String, String>> =
         local { paths.associateWith { fieldLabel(it) } }
 
-    suspend fun sampleRecordJson(caseId: String, kind: String): Outcome<String> =
-        local { sampleRecordJson(caseId, kind) }
+    /** The form of a record kind: sections, typed fields, requirements and their articles. */
+    suspend fun formSchema(kind: String): Outcome<FormSchemaView> = local { formSchema(kind) }
 
+    /** What a new form of [kind] opens with for this case (officers, party, place, times). */
+    suspend fun formDefaults(caseId: String, kind: String): Outcome<List<FieldEntry>> =
+        local { formDefaults(caseId, kind) }
+
+    suspend fun sampleRecordFields(caseId: String, kind: String): Outcome<List<FieldEntry>> =
+        local { sampleRecordFields(caseId, kind) }
+
+    suspend fun checkFields(kind: String, fields: List<FieldEntry>): Outcome<List<FieldProblem>> =
+        local { checkFields(kind, fields) }
+
+    suspend fun addRecordFields(caseId: String, kind: String, fields: List<FieldEntry>): Outcome<RecordView> =
+        local { addRecordFields(caseId, kind, fields) }
+
+    suspend fun amendRecordFields(recordId: String, fields: List<FieldEntry>, reason: String): Outcome<RecordView> =
+        local { amendRecordFields(recordId, fields, reason) }
+
+    /** Saves a form in progress (on the phone only); call it on every change. */
+    suspend fun saveFormDraft(draftId: String?, target: DraftFor, fields: List<FieldEntry>): Outcome<FormDraftView> =
+        local { saveFormDraft(draftId, target, fields) }
+
+    suspend fun formDrafts(caseId: String): Outcome<List<FormDraftView>> = local { formDrafts(caseId) }
+
+    suspend fun discardFormDraft(draftId: String): Outcome<Unit> = local { discardFormDraft(draftId) }
+
+    suspend fun saveDraftAsRecord(draftId: String, reason: String): Outcome<RecordView> =
+        local { saveDraftAsRecord(draftId, reason) }
+
+    /** What the signature pad may hand over. */
+    suspend fun padLimits(): Outcome<PadLimits> = local { padLimits() }
+
+    /** A record body as JSON (scripts and imports; forms use [addRecordFields]). */
     suspend fun addRecord(caseId: String, kind: String, bodyJson: String): Outcome<RecordView> =
         local { addRecord(caseId, kind, bodyJson) }
-
-    suspend fun amendRecord(recordId: String, bodyJson: String, reason: String): Outcome<RecordView> =
-        local { amendRecord(recordId, bodyJson, reason) }
 
     suspend fun finalizeRecord(recordId: String): Outcome<RecordView> = local { finalizeRecord(recordId) }
 
@@ -141,6 +175,9 @@ class CaseTrailRepository(
     ): Outcome<RecordView> = local { signSlot(recordId, slotId, contentHash, strokes, affirmation) }
 
     suspend fun refuseSlot(input: RefusalInput): Outcome<RecordView> = local { refuseSlot(input) }
+
+    /** What a refusal still lacks, every gap by field, by the rule `refuseSlot` applies. */
+    suspend fun checkRefusal(input: RefusalInput): Outcome<List<FieldProblem>> = local { checkRefusal(input) }
 
     suspend fun serveDocument(input: ServeInput): Outcome<RecordView> = local { serveDocument(input) }
 

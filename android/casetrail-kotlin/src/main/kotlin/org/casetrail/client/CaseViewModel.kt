@@ -18,13 +18,14 @@ import org.casetrail.DeadlineView
 import org.casetrail.EvidenceView
 import org.casetrail.FindingView
 import org.casetrail.Location
+import org.casetrail.OfficerView
 
 data class CaseState(
     val loading: Boolean = false,
     val detail: CaseDetail? = null,
     val findings: List<FindingView> = emptyList(),
     val deadlines: List<DeadlineView> = emptyList(),
-    val officers: List<OfficerRef> = emptyList(),
+    val officers: List<OfficerView> = emptyList(),
     /** The officer using the phone (the enrolled one if on the case, else the first). */
     val me: String? = null,
     /** What a capture can record, as the core lists and labels it. */
@@ -113,7 +114,7 @@ class CaseViewModel(
             when (screen) {
                 is Outcome.Failed -> s.copy(loading = false, error = screen.error)
                 is Outcome.Ok -> {
-                    val officers = officersOf(screen.value.detail.draftJson)
+                    val officers = screen.value.detail.officers
                     s.copy(
                         loading = false,
                         detail = screen.value.detail,

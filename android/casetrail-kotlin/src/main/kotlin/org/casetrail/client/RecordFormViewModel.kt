@@ -1,61 +1,69 @@
 /**
- * The record form (文书/笔录): pick a kind, fill the fields of its empty template, save it as a
- * draft (or amend an existing record, with the reason), finalize it.
+ * The record form (文书/笔录), rendered from the core's form schema of the kind chosen: every kind
+ * with the same code (see [FormModel.kt][rowsOf]). It opens with what the core fills from the
+ * case and its clock, is saved as a draft on every change (kept on the phone, not journaled, so a
+ * form survives the app being killed), is saved as a record, amended with a reason, finalized.
  *
- * The form is generated from the kind's template JSON: every scalar, at any depth of nested
- * objects, is one field named by its dotted path (`interviewee.name`), which is how the core names
- * the field of a validation error, so an error lands next to its field. Each field is shown under
- * the core's label for its path (被询问人 › 姓名/名称), looked up once per path when the form loads
- * (every kind's template) or takes a new body (a sample, the amended record). Lists and
- * not-yet-filled objects are edited as JSON (or plain text, for a date). The rules themselves stay
- * in the core: the form only checks what it must to build the JSON.
+ * The pickers offer the case's own officers, parties, evidence and records; every problem the core
+ * finds comes back on the path of its field, in the core's words (with the article for a required
+ * field). Nothing here knows a rule, a list or a default of its own.
  */
 package org.casetrail.client
 
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+import org.casetrail.CaseDetail
+import org.casetrail.DraftFor
+import org.casetrail.FieldEntry
+import org.casetrail.FieldProblem
+import org.casetrail.FieldValue
+import org.casetrail.FormDraftView
+import org.casetrail.FormSchemaView
 import org.casetrail.KindView
 import org.casetrail.RecordView
 
-/** How a field is edited. */
-enum class FieldType {
-    /** Text. */
-    TEXT,
-
-    /** A yes/no switch; the value is `true` or `false`. */
-    FLAG,
-
-    /** A number. */
-    NUMBER,
-
-    /** Anything else: a list or object as JSON, a date as text; blank is null. */
-    VALUE,
-}
-
-/**
- * One field of the form: [path] is its dotted JSON path (the key of [RecordFormState.fieldErrors]),
- * [label] the core's label for it in the workspace's language, or the path if there is none yet.
- */
-data class FormField(val path: String, val type: FieldType, val value: String, val label: String = path)
-
 data class RecordFormState(
     val kinds: List<KindView> = emptyList(),
-    val kind: String? = null,
-    /** The body the fields were taken from (template, sample or the amended record). */
-    val base: Json = Json.Obj(emptyMap()),
-    val fields: List<FormField> = emptyList(),
-    /** The core's labels of the field paths met so far, by path. */
-    val labels: Map<String, String> = emptyMap(),
-    /** Errors by field path (a path of [fields]). */
+    /** The case: its officers, parties, evidence and records for the pickers; whether it is major. */
+    val case: CaseDetail? = null,
+    /** Forms of this case in progress, most recent first (offer to resume them). */
+    val drafts: List<FormDraftView> = emptyList(),
+    val schema: FormSchemaView? = null,
+    /** The values by concrete path. */
+    val values: Map<String, FieldValue> = emptyMap(),
+    /** Item counts of lists, by concrete path, beyond what [values] show. */
+    val addedItems: Map<String, Int> = emptyMap(),
+    /** The draft this form is saved to. */
+    val draftId: String? = null,
+    /** Problems by row path. */
     val fieldErrors: Map<String, UiText> = emptyMap(),
     /** An error that belongs to no field. */
     val error: UiError? = null,
     val saving: Boolean = false,
-    /** The record as saved (draft), then finalized. */
+    /** The record as saved, then finalized. */
     val record: RecordView? = null,
 ) {
-    /** Saving again amends [record] (a finalized one becomes a new draft version). */
-    val canSave: Boolean get() = kind != null && !saving
+    val kind: String? get() = schema?.kind
+    val majorCase: Boolean get() = case?.isMajor == true
+    private val index: SchemaIndex? get() = schema?.let(::SchemaIndex)
+
+    /** The rows of each section, in order: what the screen shows. */
+    val sections: List<Pair<String, List<FormRow>>>
+        get() {
+            val ix = index ?: return emptyList()
+            val items = itemCounts(values, addedItems)
+            return ix.schema.sections.map { it.label to rowsOf(ix, it.id, values, items, majorCase) }
+        }
+
+    val rows: List<FormRow> get() = sections.flatMap { it.second }
+
+    /** The values shown, as the core takes them. */
+    val entries: List<FieldEntry>
+        get() = shownValues(rows, values).map { (path, value) -> FieldEntry(path, value) }
+
+    val canSave: Boolean get() = schema != null && !saving
     val canFinalize: Boolean get() = record?.status == "draft" && !saving
 }
 
@@ -64,179 +72,165 @@ class RecordFormViewModel(
     val caseId: String,
     scope: CoroutineScope,
 ) : CoreViewModel<RecordFormState>(RecordFormState(), scope) {
+    /** Draft saves go one at a time, so the first one's id is known to the next. */
+    private val saves = Mutex()
 
-    /**
-     * Loads the kinds and the labels of their templates' fields (and of [amend]'s); with [amend],
-     * starts from that record's body instead of a template.
-     */
+    /** Loads the kinds, the case and its forms in progress; with [amend], starts from that record. */
     fun load(amend: RecordView? = null): Job = launch {
-        when (val kinds = repo.recordKinds()) {
-            is Outcome.Failed -> update { it.copy(error = kinds.error) }
-            is Outcome.Ok -> {
-                learnLabels(kinds.value.map { it.templateJson } + listOfNotNull(amend?.contentJson))
-                update { it.copy(kinds = kinds.value) }
-                if (amend != null) fill(amend.kind, amend.contentJson, amend)
-            }
+        val kinds = repo.recordKinds()
+        val case = repo.caseDetail(caseId)
+        val drafts = repo.formDrafts(caseId)
+        update {
+            it.copy(
+                kinds = kinds.valueOrNull() ?: it.kinds,
+                case = case.valueOrNull() ?: it.case,
+                drafts = drafts.valueOrNull() ?: it.drafts,
+                error = kinds.errorOrNull() ?: case.errorOrNull() ?: drafts.errorOrNull(),
+            )
+        }
+        if (amend != null) open(amend.kind, amend.fields, record = amend)
+    }
+
+    /** Starts a new record of kind [code], with what the core fills from the case. */
+    fun selectKind(code: String): Job = launch {
+        when (val defaults = repo.formDefaults(caseId, code)) {
+            is Outcome.Ok -> open(code, defaults.value)
+            is Outcome.Failed -> update { it.copy(error = defaults.error) }
         }
     }
 
-    /** Starts a new record of kind [code] from its empty template. */
-    fun selectKind(code: String) {
-        val kind = state.value.kinds.firstOrNull { it.code == code } ?: return
-        fill(kind.code, kind.templateJson, null)
-    }
-
-    /**
-     * Starts a record of [kind] from the core's filled-in example for this case (demo and
-     * training; kinds without one get their empty form).
-     */
+    /** Starts a record of [kind] from the core's filled-in example (demo and training). */
     fun fillSample(kind: String): Job = launch {
-        when (val sample = repo.sampleRecordJson(caseId, kind)) {
-            is Outcome.Ok -> {
-                learnLabels(listOf(sample.value))
-                fill(kind, sample.value, null)
-            }
+        when (val sample = repo.sampleRecordFields(caseId, kind)) {
+            is Outcome.Ok -> open(kind, sample.value)
             is Outcome.Failed -> update { it.copy(error = sample.error) }
         }
     }
 
-    /** Sets the field at [path] to [value] (`true`/`false` for a [FieldType.FLAG]). */
-    fun edit(path: String, value: String) = update { s ->
-        s.copy(
-            fields = s.fields.map { if (it.path == path) it.copy(value = value) else it },
-            fieldErrors = s.fieldErrors - path,
-        )
+    /** Goes on with a form in progress. */
+    fun resume(draft: FormDraftView): Job = launch {
+        val record = draft.amends?.let { id -> repo.caseDetail(caseId).valueOrNull()?.records?.firstOrNull { it.id == id } }
+        open(draft.kind, draft.fields, record = record, draftId = draft.id)
+        problems(draft.problems)
+    }
+
+    /** Sets the value at [path] (an empty value clears it), and saves the draft. */
+    fun edit(path: String, value: FieldValue): Job {
+        update { s ->
+            val values = if (value is FieldValue.Empty) s.values - path else s.values + (path to value)
+            s.copy(values = values, fieldErrors = s.fieldErrors - path)
+        }
+        return saveDraft()
+    }
+
+    /** Adds an item to the list at [list] (up to its maximum), and saves the draft. */
+    fun addItem(list: String): Job {
+        update { s ->
+            val row = s.rows.firstOrNull { it.path == list && it.kind == RowKind.LIST } ?: return@update s
+            val max = row.field.maxItems?.toInt() ?: Int.MAX_VALUE
+            if (row.items >= max) s else s.copy(addedItems = s.addedItems + (list to row.items + 1))
+        }
+        return saveDraft()
+    }
+
+    /** Removes item [index] of the list at [list]; the items after it move up. Saves the draft. */
+    fun removeItem(list: String, index: Int): Job {
+        update { s ->
+            val count = itemCounts(s.values, s.addedItems)[list] ?: return@update s
+            s.copy(
+                values = removeItem(s.values, list, index),
+                addedItems = s.addedItems + (list to count - 1),
+                fieldErrors = emptyMap(),
+            )
+        }
+        return saveDraft()
+    }
+
+    /** Throws the form in progress away. */
+    fun discard(): Job = launch {
+        val id = state.value.draftId ?: return@launch
+        repo.discardFormDraft(id)
+        update { it.copy(draftId = null, schema = null, values = emptyMap(), addedItems = emptyMap()) }
     }
 
     /**
-     * Saves the form: a new draft the first time, then an amendment (a new version) with
-     * [reason], which the core requires for every amendment.
+     * Saves the form as a record: a new draft record the first time, then an amendment (a new
+     * version) with [reason], which the core requires for every amendment.
      */
     fun save(reason: String = ""): Job = launch {
-        val s = state.value
-        val kind = s.kind ?: return@launch
-        val (body, errors) = build(s.base, s.fields)
-        if (errors.isNotEmpty()) {
-            update { it.copy(fieldErrors = errors) }
-            return@launch
-        }
         update { it.copy(saving = true, error = null, fieldErrors = emptyMap()) }
-        val json = body.render()
-        val record = s.record
-        val saved = if (record == null) repo.addRecord(caseId, kind, json) else repo.amendRecord(record.id, json, reason)
-        finish(saved)
+        val id = writeDraft() ?: return@launch update { it.copy(saving = false) }
+        when (val saved = repo.saveDraftAsRecord(id, reason)) {
+            is Outcome.Ok -> update { it.copy(saving = false, record = saved.value, draftId = null) }
+            is Outcome.Failed -> failed(saved.error)
+        }
     }
 
-    /** Finalizes the saved draft: the core checks it against the regulation and adds its slots. */
+    /** Finalizes the saved record: the core checks it against the regulation and adds its slots. */
     fun finalizeRecord(): Job = launch {
         val record = state.value.record ?: return@launch
         update { it.copy(saving = true, error = null, fieldErrors = emptyMap()) }
-        finish(repo.finalizeRecord(record.id))
+        when (val done = repo.finalizeRecord(record.id)) {
+            is Outcome.Ok -> update { it.copy(saving = false, record = done.value) }
+            is Outcome.Failed -> failed(done.error)
+        }
     }
 
     fun dismissError() = update { it.copy(error = null) }
 
-    /**
-     * Asks the core, once, for the labels of the field paths of [bodies] not labelled yet. A field
-     * whose label cannot be had keeps its path: the form stays usable.
-     */
-    private suspend fun learnLabels(bodies: List<String>) {
-        val known = state.value.labels
-        val paths = bodies.flatMap { fieldsOf(Json.parseOrNull(it) ?: Json.Null) }.map { it.path }.toSet() - known.keys
-        if (paths.isEmpty()) return
-        val labels = repo.fieldLabels(paths) as? Outcome.Ok ?: return
-        update { it.copy(labels = it.labels + labels.value) }
-    }
-
-    private fun fill(kind: String, json: String, record: RecordView?) {
-        val base = Json.parseOrNull(json) ?: Json.Obj(emptyMap())
-        update {
-            it.copy(
-                kind = kind,
-                base = base,
-                fields = fieldsOf(base, it.labels),
-                fieldErrors = emptyMap(),
-                error = null,
-                record = record,
-            )
+    private suspend fun open(
+        kind: String,
+        fields: List<FieldEntry>,
+        record: RecordView? = null,
+        draftId: String? = null,
+    ) {
+        when (val schema = repo.formSchema(kind)) {
+            is Outcome.Failed -> update { it.copy(error = schema.error) }
+            is Outcome.Ok -> update {
+                it.copy(
+                    schema = schema.value,
+                    values = fields.associate { e -> e.path to e.value },
+                    addedItems = emptyMap(),
+                    draftId = draftId,
+                    fieldErrors = emptyMap(),
+                    error = null,
+                    record = record,
+                )
+            }
         }
     }
 
-    private fun finish(outcome: Outcome<RecordView>) = update { s ->
-        when (outcome) {
-            is Outcome.Ok -> s.copy(saving = false, record = outcome.value)
+    private fun saveDraft(): Job = launch { writeDraft() }
+
+    /** Saves the shown values to the draft (creating it the first time); its id, or null on failure. */
+    private suspend fun writeDraft(): String? = saves.withLock {
+        val s = state.value
+        val kind = s.kind ?: return null
+        val target = s.record?.let { DraftFor.Amendment(it.id) } ?: DraftFor.NewRecord(caseId, kind)
+        when (val saved = repo.saveFormDraft(s.draftId, target, s.entries)) {
+            is Outcome.Ok -> {
+                update { it.copy(draftId = saved.value.id) }
+                saved.value.id
+            }
             is Outcome.Failed -> {
-                val field = outcome.error.field?.let { fieldFor(s.fields, it) }
-                if (outcome.error.kind == ErrorKind.INVALID && field != null) {
-                    s.copy(saving = false, fieldErrors = mapOf(field to outcome.error.text))
-                } else {
-                    s.copy(saving = false, error = outcome.error)
-                }
+                update { it.copy(error = saved.error) }
+                null
             }
         }
     }
-}
 
-/** The form fields of a body: its scalars by dotted path, labelled from [labels] (else the path). */
-internal fun fieldsOf(body: Json, labels: Map<String, String> = emptyMap()): List<FormField> {
-    val out = ArrayList<FormField>()
-    fun walk(v: Json, path: String) {
-        if (v is Json.Obj && v.fields.isNotEmpty()) {
-            v.fields.forEach { (k, child) -> walk(child, if (path.isEmpty()) k else "$path.$k") }
-        } else if (path.isNotEmpty()) {
-            val (type, value) = when (v) {
-                is Json.Str -> FieldType.TEXT to v.value
-                is Json.Bool -> FieldType.FLAG to v.value.toString()
-                is Json.Num -> FieldType.NUMBER to v.text
-                Json.Null -> FieldType.VALUE to ""
-                else -> FieldType.VALUE to v.render()
-            }
-            out += FormField(path, type, value, labels[path] ?: path)
+    private fun failed(error: UiError) = update { s ->
+        val rows = s.rows
+        val onFields = error.problems.mapNotNull { p -> rowFor(rows, p.path)?.let { it to UiText.Core(p.message) } }
+        if (error.kind == ErrorKind.INVALID && onFields.size == error.problems.size && onFields.isNotEmpty()) {
+            s.copy(saving = false, fieldErrors = onFields.toMap())
+        } else {
+            s.copy(saving = false, fieldErrors = onFields.toMap(), error = error)
         }
     }
-    walk(body, "")
-    return out
-}
 
-/** The field an error at [errorPath] belongs to: the field itself, or the nearest enclosing one. */
-internal fun fieldFor(fields: List<FormField>, errorPath: String): String? =
-    fields
-        .map { it.path }
-        .filter { errorPath == it || errorPath.startsWith("$it.") || errorPath.startsWith("$it[") }
-        .maxByOrNull { it.length }
-
-/** The body with the fields' values put back, or the fields whose text cannot be JSON. */
-internal fun build(base: Json, fields: List<FormField>): Pair<Json, Map<String, UiText>> {
-    val errors = LinkedHashMap<String, UiText>()
-    var body = base
-    for (f in fields) {
-        val value: Json? = when (f.type) {
-            FieldType.TEXT -> Json.Str(f.value)
-            FieldType.FLAG -> Json.Bool(f.value.trim() == "true")
-            FieldType.NUMBER ->
-                if (f.value.isBlank()) Json.Null
-                else (Json.parseOrNull(f.value.trim()) as? Json.Num).also {
-                    if (it == null) errors[f.path] = UiText.App(Msg.BAD_NUMBER)
-                }
-            FieldType.VALUE -> valueOf(f.value).also { if (it == null) errors[f.path] = UiText.App(Msg.BAD_JSON) }
-        }
-        if (value != null) body = body.with(f.path.split('.'), value)
+    private fun problems(problems: List<FieldProblem>) = update { s ->
+        val rows = s.rows
+        s.copy(fieldErrors = problems.mapNotNull { p -> rowFor(rows, p.path)?.let { it to UiText.Core(p.message) } }.toMap())
     }
-    return body to errors
-}
-
-/** A free field: blank is null, JSON is taken as JSON, a bare word or date as text. */
-private fun valueOf(text: String): Json? {
-    val t = text.trim()
-    if (t.isEmpty()) return Json.Null
-    Json.parseOrNull(t)?.let { return it }
-    return if (t.first() in "[{\"") null else Json.Str(t)
-}
-
-private fun Json.with(path: List<String>, value: Json): Json {
-    if (path.isEmpty()) return value
-    val obj = this as? Json.Obj ?: Json.Obj(emptyMap())
-    val key = path.first()
-    val child = obj.fields[key] ?: Json.Null
-    return Json.Obj(LinkedHashMap(obj.fields).apply { put(key, child.with(path.drop(1), value)) })
 }

@@ -4,53 +4,35 @@
  * there and then — all in one call to the core, which writes all of it or nothing.
  *
  * The reasons and the witness's relations are the core's pick-lists ([Lists.REFUSAL_REASON],
- * [Lists.WITNESS_RELATION]), codes and labels alike, loaded with the case.
- *
- * The sheet cannot be submitted until what the core requires is there ([RefusalState.missing]
- * mirrors `Workspace::refuse_slot`): a reason from the pick list (and words for `other`), a noting
- * officer who is on the case, an annotation, at least one photo/audio/video of the case, and a
- * name for a witness whose other details were given. Only party-side slots that are not already
- * refused can be refused. The core still checks everything; its errors land on the same fields.
+ * [Lists.WITNESS_RELATION]), codes and labels alike, loaded with the case. What the sheet still
+ * lacks is the core's answer too: after every change the sheet asks `check_refusal`, which
+ * applies the very rule `refuse_slot` does and names every gap by field, so no copy of the rule
+ * lives here. Whether the slot can be refused at all is the core's `SlotView.canRefuse`; which
+ * evidence counts as audio/video is `EvidenceView.countsAsAvRecord`.
  */
 package org.casetrail.client
 
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
 import org.casetrail.CaptureInput
 import org.casetrail.Choice
 import org.casetrail.EvidenceView
+import org.casetrail.OfficerView
 import org.casetrail.RecordView
 import org.casetrail.RefusalInput
 import org.casetrail.SlotView
 import org.casetrail.WitnessInput
 
-/** Evidence kinds that count as an audio/video record of the refusal. */
-val AV_KINDS = setOf("photo", "video", "audio", "screenshot")
-
-/**
- * Whether [slot] of [record] can take a refusal: a slot the core marks refusable (not an
- * officer's) of a finalized record, not yet refused.
- */
-fun canRefuse(record: RecordView, slot: SlotView): Boolean =
-    record.status == "finalized" && slot.refusable && slot.state != "refused"
-
-/** Something the refusal still needs before it can be submitted. */
-enum class RefusalNeed {
-    /** The slot is an officer's, already refused, or the record is not finalized. */
-    REFUSABLE_SLOT,
-    REASON,
-    REASON_TEXT,
-    NOTED_BY,
-    ANNOTATION,
-    AV_EVIDENCE,
-    WITNESS_NAME,
-}
+/** The sheet's own field of a problem path the core names (`witness.person.name` → `witness`). */
+internal fun sheetField(path: String): String = path.substringBefore('.').substringBefore('[')
 
 data class RefusalState(
     val record: RecordView,
     val slot: SlotView,
     /** The case's officers: the noting officer is one of them. */
-    val officers: List<OfficerRef> = emptyList(),
+    val officers: List<OfficerView> = emptyList(),
     /** Photos, audio and video of the case that can be linked. */
     val available: List<EvidenceView> = emptyList(),
     /** The reasons to pick from, as the core lists and labels them. */
@@ -68,10 +50,15 @@ data class RefusalState(
     val witnessRole: String = "",
     /** Evidence linked to the refusal. */
     val evidence: List<EvidenceView> = emptyList(),
+    /**
+     * What the core says the sheet still lacks, by sheet field (`reason`, `reason_text`,
+     * `noted_by`, `annotation`, `witness`, `av_evidence`), in its words; null until it was asked.
+     */
+    val gaps: Map<String, UiText>? = null,
     /** Set once the officer tried to submit an incomplete sheet: the screen marks what is missing. */
     val showMissing: Boolean = false,
     val submitting: Boolean = false,
-    /** Errors by sheet field (`reason`, `reason_text`, `noted_by`, `annotation`, `witness`, `av_evidence`). */
+    /** Errors by sheet field, from the core's answer to the submission. */
     val fieldErrors: Map<String, UiText> = emptyMap(),
     val error: UiError? = null,
     /** The record after the refusal was recorded. */
@@ -79,23 +66,28 @@ data class RefusalState(
 ) {
     val hasWitness: Boolean get() = witnessName.isNotBlank() || witnessRole.isNotBlank()
 
-    val missing: Set<RefusalNeed>
+    /** The sheet fields still lacking (the core's answer), plus `slot` when the slot cannot be refused. */
+    val missing: Set<String>
         get() = buildSet {
-            if (!canRefuse(record, slot)) add(RefusalNeed.REFUSABLE_SLOT)
-            // Before the list is loaded only the core can say whether the code is one of its own.
-            if (reason.isBlank() || reasons.isNotEmpty() && reasons.none { it.code == reason }) {
-                add(RefusalNeed.REASON)
-            }
-            if (reason == "other" && reasonText.isBlank()) add(RefusalNeed.REASON_TEXT)
-            if (notedBy.isBlank() || officers.isNotEmpty() && officers.none { it.certNo == notedBy }) {
-                add(RefusalNeed.NOTED_BY)
-            }
-            if (annotation.isBlank()) add(RefusalNeed.ANNOTATION)
-            if (evidence.none { it.kind in AV_KINDS }) add(RefusalNeed.AV_EVIDENCE)
-            if (hasWitness && witnessName.isBlank()) add(RefusalNeed.WITNESS_NAME)
+            if (!slot.canRefuse) add("slot")
+            addAll(gaps?.keys.orEmpty())
         }
 
-    val canSubmit: Boolean get() = missing.isEmpty() && !submitting && refused == null
+    val canSubmit: Boolean get() = gaps != null && missing.isEmpty() && !submitting && refused == null
+
+    /** The refusal as the core takes it. */
+    val input: RefusalInput
+        get() = RefusalInput(
+            recordId = record.id,
+            slotId = slot.id,
+            contentHash = record.contentHash,
+            reason = reason,
+            reasonText = reasonText.trim(),
+            notedBy = notedBy,
+            annotation = annotation.trim(),
+            witness = if (hasWitness) WitnessInput(witnessName.trim(), witnessRelation, witnessRole.trim(), null) else null,
+            avEvidence = evidence.map { it.id },
+        )
 }
 
 class RefusalViewModel(
@@ -105,6 +97,9 @@ class RefusalViewModel(
     scope: CoroutineScope,
 ) : CoreViewModel<RefusalState>(RefusalState(record, slot), scope) {
 
+    /** The core's checks, one at a time, each on the sheet as it is when it runs. */
+    private val checks = Mutex()
+
     /** Loads the case's officers, its photos, audio and video, and the reasons and relations. */
     fun load(): Job = launch {
         val detail = repo.caseDetail(state.value.record.caseId)
@@ -112,15 +107,32 @@ class RefusalViewModel(
         val relations = repo.choices(Lists.WITNESS_RELATION)
         update { s ->
             val case = detail.valueOrNull()
-            val officers = case?.let { officersOf(it.draftJson) } ?: s.officers
+            val officers = case?.officers ?: s.officers
             s.copy(
                 officers = officers,
-                available = case?.evidence?.filter { it.kind in AV_KINDS } ?: s.available,
+                available = case?.evidence?.filter { it.countsAsAvRecord } ?: s.available,
                 notedBy = s.notedBy.ifBlank { officers.firstOrNull()?.certNo.orEmpty() },
                 reasons = reasons.valueOrNull() ?: s.reasons,
                 relations = relations.valueOrNull() ?: s.relations,
                 error = detail.errorOrNull() ?: reasons.errorOrNull() ?: relations.errorOrNull() ?: s.error,
             )
+        }
+        check().join()
+    }
+
+    /** Asks the core what the sheet still lacks. */
+    fun check(): Job = launch {
+        checks.withLock {
+            val asked = state.value
+            if (!asked.slot.canRefuse) return@withLock update { it.copy(gaps = emptyMap()) }
+            when (val found = repo.checkRefusal(asked.input)) {
+                is Outcome.Ok -> update { s ->
+                    // A newer edit will be checked after this one; keep only an answer for what is there.
+                    if (s.input != asked.input) s
+                    else s.copy(gaps = found.value.associate { sheetField(it.path) to UiText.Core(it.message) })
+                }
+                is Outcome.Failed -> update { it.copy(gaps = mapOf("slot" to found.error.text), error = found.error) }
+            }
         }
     }
 
@@ -141,10 +153,10 @@ class RefusalViewModel(
 
     /** Links a photo/audio/video of the case to the refusal. */
     fun attach(evidence: EvidenceView) = edit("av_evidence") { s ->
-        if (evidence.kind !in AV_KINDS || s.evidence.any { it.id == evidence.id }) s else s.copy(evidence = s.evidence + evidence)
+        if (!evidence.countsAsAvRecord || s.evidence.any { it.id == evidence.id }) s else s.copy(evidence = s.evidence + evidence)
     }
 
-    fun detach(evidenceId: String) = update { s -> s.copy(evidence = s.evidence.filterNot { it.id == evidenceId }) }
+    fun detach(evidenceId: String) = edit("av_evidence") { s -> s.copy(evidence = s.evidence.filterNot { it.id == evidenceId }) }
 
     /**
      * Captures the camera's file at [path] as evidence of the refusal (activity
@@ -168,8 +180,8 @@ class RefusalViewModel(
             is Outcome.Ok -> {
                 val item = captured.value
                 update { it.copy(available = it.available + item) }
-                if (item.kind in AV_KINDS) {
-                    attach(item)
+                if (item.countsAsAvRecord) {
+                    attach(item).join()
                 } else {
                     update { it.copy(fieldErrors = it.fieldErrors + ("av_evidence" to UiText.App(Msg.AV_EVIDENCE_REQUIRED))) }
                 }
@@ -179,31 +191,21 @@ class RefusalViewModel(
 
     /** Records the refusal; an incomplete sheet is not sent, its gaps are shown instead. */
     fun submit(): Job = launch {
+        check().join()
         val s = state.value
         if (!s.canSubmit) {
             update { it.copy(showMissing = true) }
             return@launch
         }
         update { it.copy(submitting = true, error = null, fieldErrors = emptyMap()) }
-        val input = RefusalInput(
-            recordId = s.record.id,
-            slotId = s.slot.id,
-            contentHash = s.record.contentHash,
-            reason = s.reason,
-            reasonText = s.reasonText.trim(),
-            notedBy = s.notedBy,
-            annotation = s.annotation.trim(),
-            witness = if (s.hasWitness) WitnessInput(s.witnessName.trim(), s.witnessRelation, s.witnessRole.trim(), null) else null,
-            avEvidence = s.evidence.map { it.id },
-        )
-        val outcome = repo.refuseSlot(input)
+        val outcome = repo.refuseSlot(s.input)
         update {
             when (outcome) {
                 is Outcome.Ok -> it.copy(submitting = false, refused = outcome.value)
                 is Outcome.Failed -> {
-                    val field = outcome.error.field?.substringBefore('.')?.substringBefore('[')
-                    if (outcome.error.kind == ErrorKind.INVALID && field != null) {
-                        it.copy(submitting = false, fieldErrors = mapOf(field to outcome.error.text))
+                    val problems = outcome.error.problems.associate { p -> sheetField(p.path) to UiText.Core(p.message) }
+                    if (outcome.error.kind == ErrorKind.INVALID && problems.isNotEmpty()) {
+                        it.copy(submitting = false, fieldErrors = problems)
                     } else {
                         it.copy(submitting = false, error = outcome.error)
                     }
@@ -214,6 +216,9 @@ class RefusalViewModel(
 
     fun dismissError() = update { it.copy(error = null) }
 
-    private fun edit(field: String, change: (RefusalState) -> RefusalState) =
+    /** Changes the sheet, clears [field]'s error, and asks the core again what is lacking. */
+    private fun edit(field: String, change: (RefusalState) -> RefusalState): Job {
         update { change(it).let { s -> s.copy(fieldErrors = s.fieldErrors - field) } }
+        return check()
+    }
 }

@@ -11,6 +11,7 @@ package org.casetrail.client
 
 import kotlinx.coroutines.CancellationException
 import org.casetrail.CaseTrailException
+import org.casetrail.FieldProblem
 
 /** Text a screen shows. */
 sealed interface UiText {
@@ -25,9 +26,6 @@ sealed interface UiText {
 enum class Msg {
     /** Something failed that the core did not describe. */
     UNEXPECTED,
-
-    /** A field that takes JSON holds text that is not JSON. */
-    BAD_JSON,
 
     /** A number field holds something else. */
     BAD_NUMBER,
@@ -58,6 +56,7 @@ enum class ErrorKind {
  * @property code the core's stable code (validation rule, reason, storage or back-office code).
  * @property field the dotted path of the field concerned, for [ErrorKind.INVALID].
  * @property findings the codes of the findings that block, for [ErrorKind.BLOCKED].
+ * @property problems every problem the core found, each on its field's path, for [ErrorKind.INVALID].
  */
 data class UiError(
     val kind: ErrorKind,
@@ -65,13 +64,14 @@ data class UiError(
     val code: String = "",
     val field: String? = null,
     val findings: List<String> = emptyList(),
+    val problems: List<FieldProblem> = emptyList(),
 )
 
 /** The screen's view of a core failure; keeps the core's own words. */
 fun CaseTrailException.toUiError(): UiError =
     when (this) {
         is CaseTrailException.Invalid ->
-            UiError(ErrorKind.INVALID, UiText.Core(userMessage), code, field.ifEmpty { null })
+            UiError(ErrorKind.INVALID, UiText.Core(userMessage), code, field.ifEmpty { null }, problems = problems)
         is CaseTrailException.NotFound -> UiError(ErrorKind.NOT_FOUND, UiText.Core(userMessage), what)
         is CaseTrailException.NotAllowed -> UiError(ErrorKind.NOT_ALLOWED, UiText.Core(userMessage), reason)
         is CaseTrailException.Blocked ->

@@ -84,7 +84,7 @@ suspend fun findingsFollowRecordsAndCloseIsBlocked() = withWorkspace { ws ->
     // An empty inquiry draft: the case screen now shows what it still lacks, blocking first.
     val form = RecordFormViewModel(ws.repo, case.id, ws.scope)
     form.load().join()
-    form.selectKind("inquiry_record")
+    form.selectKind("inquiry_record").join()
     form.save().join()
     val draft = assertNotNull(form.state.value.record)
     vm.refresh().join()

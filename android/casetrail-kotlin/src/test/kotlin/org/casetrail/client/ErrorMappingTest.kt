@@ -9,13 +9,19 @@ import kotlin.test.assertEquals
 import kotlin.test.assertIs
 import kotlinx.coroutines.CancellationException
 import org.casetrail.CaseTrailException
+import org.casetrail.FieldProblem
 
 /** The words a core error of [kind] carries in these tests. */
 private fun words(kind: ErrorKind) = "核心原话（$kind）"
 
 suspend fun everyCoreErrorBecomesUiError() {
     val errors = listOf(
-        CaseTrailException.Invalid("interviewee.name", "required", words(ErrorKind.INVALID)),
+        CaseTrailException.Invalid(
+            "interviewee.name",
+            "required",
+            words(ErrorKind.INVALID),
+            listOf(FieldProblem("interviewee.name", "required", "被询问人 › 姓名/名称：必填")),
+        ),
         CaseTrailException.NotFound("case", "x", words(ErrorKind.NOT_FOUND)),
         CaseTrailException.NotAllowed("record_void", words(ErrorKind.NOT_ALLOWED)),
         CaseTrailException.Blocked(listOf("record_draft"), words(ErrorKind.BLOCKED)),
@@ -36,6 +42,7 @@ suspend fun everyCoreErrorBecomesUiError() {
     assertEquals(ErrorKind.entries - ErrorKind.UNEXPECTED, seen.map { it.kind })
     assertEquals("interviewee.name", seen[0].field)
     assertEquals("required", seen[0].code)
+    assertEquals(listOf("interviewee.name"), seen[0].problems.map { it.path }, "every problem, by path")
     assertEquals(listOf("record_draft"), seen[3].findings)
     assertEquals("storage_full", seen[5].code)
 

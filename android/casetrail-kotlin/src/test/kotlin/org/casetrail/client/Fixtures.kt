@@ -14,10 +14,12 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
+import org.casetrail.CaptureInput
 import org.casetrail.CaseRow
 import org.casetrail.CaseTrail
 import org.casetrail.CaseTrailException
 import org.casetrail.KeyVault
+import org.casetrail.Location
 import org.casetrail.RecordView
 
 /** The sample case's first officer (李明). */
@@ -65,10 +67,23 @@ class TestWorkspace : AutoCloseable {
 
     /** A finalized sample inquiry record (interviewee and two officer slots) in [caseId]. */
     suspend fun finalizedInquiry(caseId: String): RecordView =
-        repo.sampleRecordJson(caseId, "inquiry_record")
-            .then { repo.addRecord(caseId, "inquiry_record", it) }
+        repo.sampleRecordFields(caseId, "inquiry_record")
+            .then { repo.addRecordFields(caseId, "inquiry_record", it) }
             .then { repo.finalizeRecord(it.id) }
             .ok()
+
+    /** A photo capture of the case by [OFFICER], for [recordId] if given. */
+    fun captureInput(caseId: String, recordId: String? = null) = CaptureInput(
+        caseId = caseId,
+        recordId = recordId,
+        kind = null,
+        activity = "onsite_inspection",
+        purpose = "证明现场情况",
+        capturedBy = OFFICER,
+        location = Location.NoFix("test"),
+        address = "",
+        originalName = "",
+    )
 
     override fun close() {
         scope.cancel()

@@ -21,10 +21,9 @@ suspend fun refusalNeedsEverythingThenRefuses() = withWorkspace { ws ->
     assertEquals("见证人", sheet.state.value.relations.single { it.code == sheet.state.value.witnessRelation }.label)
     assertEquals(listOf(OFFICER, "LN210404-0027"), sheet.state.value.officers.map { it.certNo })
     assertEquals(OFFICER, sheet.state.value.notedBy, "the first officer notes it by default")
-    assertEquals(
-        setOf(RefusalNeed.REASON, RefusalNeed.ANNOTATION, RefusalNeed.AV_EVIDENCE),
-        sheet.state.value.missing,
-    )
+    // What is lacking is the core's answer, every gap at once, in its words.
+    assertEquals(setOf("reason", "annotation", "av_evidence"), sheet.state.value.missing)
+    assertTrue(sheet.state.value.gaps!!.values.all { it is UiText.Core && it.text.isNotBlank() })
 
     // Submitting now sends nothing and marks what is missing.
     sheet.submit().join()
@@ -32,26 +31,26 @@ suspend fun refusalNeedsEverythingThenRefuses() = withWorkspace { ws ->
     assertNull(sheet.state.value.refused)
     assertEquals("pending", slotState(ws, case.id, slot.id))
 
-    sheet.setReason("not_a_reason")
-    assertTrue(RefusalNeed.REASON in sheet.state.value.missing, "a code the core did not list")
-    sheet.setReason("other")
-    assertTrue(RefusalNeed.REASON_TEXT in sheet.state.value.missing)
-    sheet.setReasonText("称需要请示总公司")
-    sheet.setAnnotation("被询问人拒绝在笔录上签字，已现场拍照记录")
-    sheet.setWitnessRole("物业经理")
-    assertEquals(setOf(RefusalNeed.AV_EVIDENCE, RefusalNeed.WITNESS_NAME), sheet.state.value.missing)
+    sheet.setReason("not_a_reason").join()
+    assertTrue("reason" in sheet.state.value.missing, "a code the core did not list")
+    sheet.setReason("other").join()
+    assertTrue("reason_text" in sheet.state.value.missing)
+    sheet.setReasonText("称需要请示总公司").join()
+    sheet.setAnnotation("被询问人拒绝在笔录上签字，已现场拍照记录").join()
+    sheet.setWitnessRole("物业经理").join()
+    assertEquals(setOf("av_evidence", "witness"), sheet.state.value.missing)
 
     sheet.captureAndAttach(photo(), purpose = "拒签过程").join()
     assertNull(sheet.state.value.error, "${sheet.state.value.error}")
     val av = sheet.state.value.evidence.single()
     assertEquals("photo", av.kind)
     assertEquals(record.id, av.recordId)
-    assertEquals(setOf(RefusalNeed.WITNESS_NAME), sheet.state.value.missing)
+    assertEquals(setOf("witness"), sheet.state.value.missing)
     assertEquals(false, sheet.state.value.canSubmit)
 
-    sheet.setWitnessName("张三")
-    sheet.setWitnessRelation("grassroots_rep")
-    assertTrue(sheet.state.value.canSubmit)
+    sheet.setWitnessName("张三").join()
+    sheet.setWitnessRelation("grassroots_rep").join()
+    assertTrue(sheet.state.value.canSubmit, "${sheet.state.value.gaps}")
     sheet.submit().join()
     val refused = assertNotNull(sheet.state.value.refused, "${sheet.state.value.error} ${sheet.state.value.fieldErrors}")
     assertEquals("refused", refused.slots.first { it.id == slot.id }.state)
@@ -62,14 +61,16 @@ suspend fun refusalNeedsEverythingThenRefuses() = withWorkspace { ws ->
     val findings = ws.repo.findings(case.id).ok()
     assertTrue(findings.none { it.key.endsWith(slot.id) }, "$findings")
     val again = RefusalViewModel(ws.repo, refused, refused.slots.first { it.id == slot.id }, ws.scope)
-    assertTrue(RefusalNeed.REFUSABLE_SLOT in again.state.value.missing)
+    assertTrue("slot" in again.state.value.missing)
 }
 
 suspend fun officerSlotIsNotRefusable() = withWorkspace { ws ->
     val case = ws.sampleCase()
     val record = ws.finalizedInquiry(case.id)
-    val sheet = RefusalViewModel(ws.repo, record, record.slots.first { it.role == "officer" }, ws.scope)
-    assertTrue(RefusalNeed.REFUSABLE_SLOT in sheet.state.value.missing)
+    val officerSlot = record.slots.first { it.role == "officer" }
+    assertEquals(false, officerSlot.canRefuse, "the core says so")
+    val sheet = RefusalViewModel(ws.repo, record, officerSlot, ws.scope)
+    assertTrue("slot" in sheet.state.value.missing)
 }
 
 suspend fun coreRefusalErrorLandsOnField() = withWorkspace { ws ->
@@ -77,18 +78,18 @@ suspend fun coreRefusalErrorLandsOnField() = withWorkspace { ws ->
     val record = ws.finalizedInquiry(case.id)
     val slot = record.slots.first { it.role == "interviewee" }
     val sheet = RefusalViewModel(ws.repo, record, slot, ws.scope)
-    // Not loaded: the sheet does not know the officers, so only the core can say this one is not
-    // on the case.
-    sheet.setNotedBy(OFFICER)
+    // An officer who is not on the case: the core's check says so before anything is sent.
+    sheet.setNotedBy(OFFICER).join()
     sheet.captureAndAttach(photo(), purpose = "拒签过程").join()
-    sheet.setNotedBy("LN999999-0001")
-    sheet.setReason("refuses_to_cooperate")
-    sheet.setAnnotation("拒绝签字")
-    assertTrue(sheet.state.value.canSubmit, "${sheet.state.value.missing}")
+    sheet.setNotedBy("LN999999-0001").join()
+    sheet.setReason("refuses_to_cooperate").join()
+    sheet.setAnnotation("拒绝签字").join()
+    assertEquals(setOf("noted_by"), sheet.state.value.missing)
     sheet.submit().join()
     val s = sheet.state.value
     assertNull(s.refused)
-    val text = assertNotNull(s.fieldErrors["noted_by"], "${s.fieldErrors} ${s.error}")
+    assertEquals(true, s.showMissing)
+    val text = assertNotNull(s.gaps?.get("noted_by"), "${s.gaps} ${s.error}")
     assertTrue(text is UiText.Core && text.text.isNotBlank())
     assertEquals("pending", slotState(ws, case.id, slot.id))
 }

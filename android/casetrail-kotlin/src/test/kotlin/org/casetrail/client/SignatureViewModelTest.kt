@@ -5,6 +5,8 @@ import kotlin.test.assertEquals
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
+import org.casetrail.FieldEntry
+import org.casetrail.FieldValue
 
 /** Draws a short stroke starting at event time [t0] (ms) and height [y]. */
 private fun SignatureViewModel.stroke(t0: Long, y: Float) {
@@ -74,7 +76,8 @@ suspend fun staleVersionIsNotSigned() = withWorkspace { ws ->
     pad.stroke(5L, 60f)
 
     // Meanwhile the record is amended: the party was shown a version that is no longer current.
-    ws.repo.amendRecord(record.id, record.contentJson.replace("二楼财务室", "三楼会议室"), "更正地点").ok()
+    val moved = record.fields.map { if (it.path == "place") FieldEntry("place", FieldValue.Text("三楼会议室")) else it }
+    ws.repo.amendRecordFields(record.id, moved, "更正地点").ok()
     pad.sign().join()
     val s = pad.state.value
     assertNull(s.signed)

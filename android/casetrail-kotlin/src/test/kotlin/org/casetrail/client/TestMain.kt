@@ -9,8 +9,6 @@ import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
 
 private val tests: List<Pair<String, suspend () -> Unit>> = listOf(
-    "json: parse and render round trip" to { jsonRoundTrip() },
-    "json: invalid text is refused" to { jsonRefusesInvalidText() },
     "errors: every core error becomes a UI state" to { everyCoreErrorBecomesUiError() },
     "repository: a vault without the workspace key is an error state" to { openWithWrongVaultIsAnErrorState() },
     "repository: pick-lists come from the core, in its language" to { pickListsComeFromTheCore() },
@@ -18,10 +16,13 @@ private val tests: List<Pair<String, suspend () -> Unit>> = listOf(
     "case list: a bad draft is an error state" to { badDraftIsAnErrorState() },
     "case: detail, officers, photo capture" to { caseDetailAndPhotoCapture() },
     "case: findings follow the records, closing is blocked" to { findingsFollowRecordsAndCloseIsBlocked() },
-    "record form: template fields" to { formFieldsFromTemplate() },
+    "record form: opens from the schema with the case's defaults" to { formOpensFromTheSchemaWithTheCaseDefaults() },
     "record form: labels follow the workspace's language" to { formLabelsFollowTheLanguage() },
-    "record form: the core's field error lands on its field" to { coreFieldErrorLandsOnField() },
-    "record form: text that is not JSON stays local" to { badJsonStaysLocal() },
+    "record form: every kind is filled from the schema alone and accepted" to { everyKindIsFilledFromTheSchemaAlone() },
+    "record form: a missing field comes back on its path with its article" to { aMissingFieldComesBackOnItsPathWithItsArticle() },
+    "record form: a bad value is named by its path, the draft kept" to { aBadValueIsNamedByItsPath() },
+    "record form: a draft comes back after the form is gone" to { aDraftComesBackAfterTheFormIsGone() },
+    "record form: a service shows what its method needs" to { aServiceFormShowsWhatItsMethodNeeds() },
     "record form: save, amend with reason, finalize" to { saveAmendFinalize() },
     "signature: pad strokes sign the slot" to { padStrokesSignTheSlot() },
     "signature: the words affirmed above the pad" to { affirmationAboveThePad() },
