@@ -117,6 +117,15 @@ mod tests {
         all
     }
 
+    /// What was not found (`Error::not_found("form_draft", …)`): the message names it as
+    /// `what-<what>`.
+    fn not_found_whats() -> Vec<String> {
+        let dirs = ["core/src", "store/src"];
+        let mut all = codes_after(&dirs, "not_found(\"");
+        all.extend(codes_after(&dirs, "NotFound {\n                what: \""));
+        all
+    }
+
     /// The codes a file is parked with for a local problem (`Failure::local`): the screens show
     /// `sync-reason-<code>` for them.
     fn local_sync_reasons() -> Vec<String> {
@@ -139,6 +148,10 @@ mod tests {
         ] {
             assert!(reasons.iter().any(|x| x == r), "scan missed {r}");
         }
+        let whats = not_found_whats();
+        for w in ["case", "form_draft"] {
+            assert!(whats.iter().any(|x| x == w), "scan missed {w}: {whats:?}");
+        }
         let refusals = server_refusals();
         for r in ["revoked", "bad_token"] {
             assert!(refusals.iter().any(|x| x == r), "scan missed {r}");
@@ -156,6 +169,9 @@ mod tests {
         }
         for c in local_sync_reasons() {
             ids.push(format!("sync-reason-{c}"));
+        }
+        for w in not_found_whats() {
+            ids.push(format!("what-{w}"));
         }
         let mut missing = Vec::new();
         for id in &ids {

@@ -61,6 +61,24 @@ fn check_object<'a>(
             None => errors.push(ValidationError::new(path, ValidationCode::UnknownField)),
         }
     }
+    // The end of a time range may not come before its start.
+    let instant = |name: &str| {
+        map.get(name)
+            .and_then(|v| serde_json::from_value::<chrono::DateTime<chrono::Utc>>(v.clone()).ok())
+    };
+    for f in fields {
+        let Some(start) = f.not_before else { continue };
+        if let (Some(end), Some(begin)) = (instant(f.name), instant(start)) {
+            if end < begin {
+                let path = if parent.is_empty() {
+                    f.name.to_owned()
+                } else {
+                    format!("{parent}.{}", f.name)
+                };
+                errors.push(ValidationError::new(path, ValidationCode::InvalidDate));
+            }
+        }
+    }
 }
 
 fn check_field(f: &FormField, value: &Value, path: &str, errors: &mut Errors) {
@@ -248,6 +266,17 @@ impl FormSchema {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_end_before_its_start_is_named() {
+        let body =
+            json!({"start_at": "2026-11-28T09:00:00+08:00", "end_at": "2026-11-28T08:59:00+08:00"});
+        let e = check_body_json(RecordKind::InquiryRecord, &body).unwrap_err();
+        assert_eq!((e.field.as_str(), e.rule()), ("end_at", "invalid_date"));
+        let fine =
+            json!({"start_at": "2026-11-28T09:00:00+08:00", "end_at": "2026-11-28T09:00:00+08:00"});
+        assert_eq!(check_body_json(RecordKind::InquiryRecord, &fine), Ok(()));
+    }
 
     #[test]
     fn a_witness_without_a_relation_is_an_error_naming_it() {
