@@ -9,8 +9,9 @@ use casetrail_core::i18n::Lang;
 use casetrail_core::media::{Stroke, StrokePoint, Strokes};
 use casetrail_core::model::bodies::ServiceMethod;
 use casetrail_core::model::{
-    CaseId, CaseStatus, Crs, EvidenceId, EvidenceKind, LocationReading, Person, PersonRelation,
-    RecordBody, RecordId, RecordKind, RecordedActivity, RefusalReason, SlotId,
+    CaseId, CaseSource, CaseStatus, CertStatus, Crs, EvidenceId, EvidenceKind, IdDocType,
+    LocationReading, PartyKind, Person, PersonRelation, Procedure, RecordBody, RecordId,
+    RecordKind, RecordedActivity, RefusalReason, SlotId, ViolationType,
 };
 use casetrail_core::store::CaseSummary;
 use casetrail_core::{
@@ -18,6 +19,7 @@ use casetrail_core::{
 };
 use casetrail_core::{DraftTarget, Error, ValidationCode, Workspace};
 
+use crate::case_input::{BadCode, CaseDraftInput};
 use crate::error::CaseTrailError;
 use crate::form::{DraftFor, FieldEntry, FieldProblem, FormDraftView, FormSchemaView};
 use crate::types::*;
@@ -270,18 +272,19 @@ impl CaseTrail {
             .collect())
     }
 
-    /// Opens a case from a `CaseDraft` JSON (case number, title, cause, legal basis, officers,
-    /// parties …; see `sample_case_draft`).
-    pub fn create_case(&self, draft_json: String) -> Result<CaseRow> {
-        let draft = serde_json::from_str(&draft_json).map_err(|_| self.bad("draft"))?;
+    /// Opens a case (or an inspection) from what the inspector entered: case number, title,
+    /// cause, legal basis, officers, parties (see `sample_case_draft`). A code not in its list
+    /// is an `Invalid` error naming its path; the model's rules then run (two officers, a
+    /// check digit …), every problem named by path.
+    pub fn create_case(&self, draft: CaseDraftInput) -> Result<CaseRow> {
+        let draft = draft.to_core().map_err(|BadCode(path)| self.bad(&path))?;
         let case = self.ws.create_case(draft).map_err(|e| self.err(e))?;
         Ok(CaseRow::new(&CaseSummary::of(&case), self.lang()))
     }
 
-    /// A filled-in example `CaseDraft` (two officers, one company), for forms and tests.
-    pub fn sample_case_draft(&self, case_no: String) -> Result<String> {
-        serde_json::to_string(&casetrail_core::sample::case_draft(&case_no))
-            .map_err(|e| self.err(e.into()))
+    /// A filled-in example case (two officers, one company), for training mode and tests.
+    pub fn sample_case_draft(&self, case_no: String) -> CaseDraftInput {
+        CaseDraftInput::of(&casetrail_core::sample::case_draft(&case_no))
     }
 
     /// A case with its records and evidence.
@@ -294,7 +297,7 @@ impl CaseTrail {
             is_major: case.info.is_major,
             officers: case.info.officers.iter().map(OfficerView::new).collect(),
             parties: case.info.parties.iter().map(PartyView::new).collect(),
-            draft_json: serde_json::to_string(&case.info).map_err(|e| self.err(e.into()))?,
+            draft: CaseDraftInput::of(&case.info),
             records: self
                 .ws
                 .records(id)
@@ -345,7 +348,9 @@ impl CaseTrail {
     /// `relation` (of a receiver or person present), `witness_relation` (those who may witness
     /// a refusal or a service: not the party or who speaks for it), `activity` (what a capture
     /// records),
-    /// `evidence_kind`, `case_status`, `service_method`. (Record kinds: `record_kinds`.)
+    /// `evidence_kind`, `case_status`, `service_method`, and for a new case `violation_type`,
+    /// `case_source`, `procedure`, `party_kind`, `id_doc_type`, `cert_status`. (Record kinds:
+    /// `record_kinds`; a record form's own lists come with its schema.)
     pub fn choices(&self, list: String) -> Result<Vec<Choice>> {
         fn labelled<T: Copy>(
             lang: Lang,
@@ -401,6 +406,17 @@ impl CaseTrail {
                 ServiceMethod::as_str,
                 "service-method-",
             ),
+            "violation_type" => labelled(
+                lang,
+                ViolationType::ALL,
+                ViolationType::as_str,
+                "violation-type-",
+            ),
+            "case_source" => labelled(lang, CaseSource::ALL, CaseSource::as_str, "case-source-"),
+            "procedure" => labelled(lang, Procedure::ALL, Procedure::as_str, "procedure-"),
+            "party_kind" => labelled(lang, &PartyKind::ALL, PartyKind::as_str, "party-kind-"),
+            "id_doc_type" => labelled(lang, IdDocType::ALL, IdDocType::as_str, "id-doc-type-"),
+            "cert_status" => labelled(lang, &CertStatus::ALL, CertStatus::as_str, "cert-status-"),
             _ => return Err(self.bad("list")),
         })
     }

@@ -9,6 +9,7 @@
 //! workspace's language; nothing the host passes in can make it panic.
 
 mod api;
+mod case_input;
 mod error;
 mod form;
 mod log;
@@ -17,6 +18,7 @@ mod types;
 mod vault;
 
 pub use api::CaseTrail;
+pub use case_input::*;
 pub use error::CaseTrailError;
 pub use form::*;
 pub use log::{LogLevel, LogSink, set_log_sink};

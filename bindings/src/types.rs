@@ -288,8 +288,8 @@ pub struct CaseDetail {
     pub officers: Vec<OfficerView>,
     /// Its parties.
     pub parties: Vec<PartyView>,
-    /// The case as entered (CaseDraft JSON), for display and export.
-    pub draft_json: String,
+    /// The case as entered.
+    pub draft: crate::case_input::CaseDraftInput,
     /// Records, oldest first.
     pub records: Vec<RecordView>,
     /// Evidence, oldest first.

@@ -195,7 +195,7 @@ fn every_kind_is_filled_from_its_schema_alone_and_accepted() {
     )
     .unwrap();
     let case = ws
-        .create_case(ws.sample_case_draft("望统检〔2026〕88号".into()).unwrap())
+        .create_case(ws.sample_case_draft("望统检〔2026〕88号".into()))
         .unwrap();
     // A record to point at, and a photo.
     let sample = ws
@@ -246,6 +246,43 @@ fn every_kind_is_filled_from_its_schema_alone_and_accepted() {
 }
 
 #[test]
+fn a_case_goes_in_typed_and_comes_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = CaseTrail::open(
+        dir.path().join("home").display().to_string(),
+        Arc::new(MemoryVault::default()),
+        "zh".into(),
+    )
+    .unwrap();
+    let draft = ws.sample_case_draft("望统检〔2026〕90号".into());
+    let row = ws.create_case(draft.clone()).unwrap();
+    let detail = ws.case_detail(row.id).unwrap();
+    assert_eq!(detail.draft, draft);
+    assert_eq!(detail.officers.len(), 2);
+    assert_eq!(detail.parties[0].id, draft.parties[0].id.clone().unwrap());
+    // Every code of the draft is one of the core's pick-lists, labelled.
+    for (list, code) in [
+        ("violation_type", &draft.cause),
+        ("case_source", &draft.source),
+        ("procedure", &draft.procedure),
+        ("case_status", &draft.initial_status),
+        ("party_kind", &draft.parties[0].kind),
+        ("cert_status", &draft.officers[0].cert_status),
+    ] {
+        let choices = ws.choices(list.into()).unwrap();
+        let c = choices.iter().find(|c| &c.code == code).unwrap();
+        assert!(!c.label.is_empty() && c.label != c.code, "{list}: {c:?}");
+    }
+    // One officer only: the model's rule, named by its path.
+    let mut alone = ws.sample_case_draft("望统检〔2026〕91号".into());
+    alone.officers.truncate(1);
+    let Err(CaseTrailError::Invalid { field, .. }) = ws.create_case(alone) else {
+        panic!("a case with one officer")
+    };
+    assert_eq!(field, "officers");
+}
+
+#[test]
 fn a_missing_required_field_comes_back_on_its_path_with_its_article() {
     let dir = tempfile::tempdir().unwrap();
     let ws = CaseTrail::open(
@@ -255,7 +292,7 @@ fn a_missing_required_field_comes_back_on_its_path_with_its_article() {
     )
     .unwrap();
     let case = ws
-        .create_case(ws.sample_case_draft("望统检〔2026〕89号".into()).unwrap())
+        .create_case(ws.sample_case_draft("望统检〔2026〕89号".into()))
         .unwrap();
     let fields: Vec<FieldEntry> = ws
         .sample_record_fields(case.id.clone(), "inquiry_record".into())

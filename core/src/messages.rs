@@ -58,6 +58,24 @@ pub fn message_ids() -> Vec<String> {
     for d in DefectKind::ALL {
         add("defect-", d.as_str());
     }
+    for v in casetrail_model::ViolationType::ALL {
+        add("violation-type-", v.as_str());
+    }
+    for v in casetrail_model::CaseSource::ALL {
+        add("case-source-", v.as_str());
+    }
+    for v in casetrail_model::Procedure::ALL {
+        add("procedure-", v.as_str());
+    }
+    for v in casetrail_model::PartyKind::ALL {
+        add("party-kind-", v.as_str());
+    }
+    for v in casetrail_model::CertStatus::ALL {
+        add("cert-status-", v.as_str());
+    }
+    for v in casetrail_model::IdDocType::ALL {
+        add("id-doc-type-", v.as_str());
+    }
     for s in crate::sync::AV_STATES {
         add("sync-av-", s);
     }

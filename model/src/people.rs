@@ -45,6 +45,11 @@ impl PartyKind {
             PartyKind::NaturalPerson => "natural_person",
         }
     }
+
+    /// Parses the stable code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == code)
+    }
 }
 
 crate::code_enum!(
@@ -248,6 +253,29 @@ pub enum CertStatus {
     Suspended,
     /// 注销/吊销.
     Revoked,
+}
+
+impl CertStatus {
+    /// Every status.
+    pub const ALL: [CertStatus; 3] = [
+        CertStatus::Valid,
+        CertStatus::Suspended,
+        CertStatus::Revoked,
+    ];
+
+    /// Stable code (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertStatus::Valid => "valid",
+            CertStatus::Suspended => "suspended",
+            CertStatus::Revoked => "revoked",
+        }
+    }
+
+    /// Parses the stable code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == code)
+    }
 }
 
 /// An enforcement officer (执法人员) with the 统计执法证 that entitles them to act.

@@ -17,9 +17,12 @@ import org.casetrail.CaseTrailException
 import org.casetrail.KeyVault
 
 fun invalidInput() = openWorkspace().use { ws ->
-    val e = assertFailsWith<CaseTrailException.Invalid> { ws.createCase("{not json") }
-    assertEquals("draft", e.field)
+    val e = assertFailsWith<CaseTrailException.Invalid> {
+        ws.createCase(ws.sampleCaseDraft("望统检〔2026〕9号").copy(cause = "no_such_cause"))
+    }
+    assertEquals("cause", e.field)
     assertEquals("bad_format", e.code)
+    assertEquals(listOf("cause"), e.problems.map { it.path })
     assertTrue("格式" in e.userMessage, e.userMessage)
     val kind = assertFailsWith<CaseTrailException.Invalid> {
         ws.addRecord(UUID.randomUUID().toString(), "no_such_kind", "{}")

@@ -15,8 +15,10 @@ from test_refusal_flow import capture_input, finalized_inquiry, new_case
 
 def test_invalid_input_names_the_field(workspace):
     with pytest.raises(ct.CaseTrailError.Invalid) as e:
-        workspace.create_case("{not json")
-    assert e.value.field == "draft" and e.value.code == "bad_format"
+        draft = workspace.sample_case_draft("望统检〔2026〕9号")
+        draft.cause = "no_such_cause"
+        workspace.create_case(draft)
+    assert e.value.field == "cause" and e.value.code == "bad_format"
     assert "格式" in e.value.user_message
     with pytest.raises(ct.CaseTrailError.Invalid) as e:
         workspace.add_record(str(uuid.uuid4()), "no_such_kind", "{}")

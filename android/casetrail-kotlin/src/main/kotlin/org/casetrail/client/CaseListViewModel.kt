@@ -6,6 +6,7 @@ package org.casetrail.client
 
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import org.casetrail.CaseDraftInput
 import org.casetrail.CaseRow
 import org.casetrail.DeadlineView
 
@@ -27,8 +28,8 @@ class CaseListViewModel(
     /** Reloads the cases and the due deadlines. */
     fun refresh(): Job = launch { reload() }
 
-    /** Opens a case from a `CaseDraft` JSON. */
-    fun createCase(draftJson: String): Job = launch { create(Outcome.Ok(draftJson)) }
+    /** Opens a case from what the inspector entered. */
+    fun createCase(draft: CaseDraftInput): Job = launch { create(Outcome.Ok(draft)) }
 
     /** Opens the sample case (two officers, one company) under [caseNo]: demo and training. */
     fun createSampleCase(caseNo: String): Job = launch { create(repo.sampleCaseDraft(caseNo)) }
@@ -38,7 +39,7 @@ class CaseListViewModel(
 
     fun dismissError() = update { it.copy(error = null) }
 
-    private suspend fun create(draft: Outcome<String>) {
+    private suspend fun create(draft: Outcome<CaseDraftInput>) {
         update { it.copy(loading = true, error = null) }
         when (val made = draft.then { repo.createCase(it) }) {
             is Outcome.Ok -> {

@@ -13,6 +13,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import org.casetrail.CancelToken
 import org.casetrail.CaptureInput
+import org.casetrail.CaseDraftInput
 import org.casetrail.CaseDetail
 import org.casetrail.CaseRow
 import org.casetrail.CaseTrail
@@ -85,9 +86,9 @@ class CaseTrailRepository(
 
     suspend fun due(): Outcome<List<DeadlineView>> = local { due() }
 
-    suspend fun sampleCaseDraft(caseNo: String): Outcome<String> = local { sampleCaseDraft(caseNo) }
+    suspend fun sampleCaseDraft(caseNo: String): Outcome<CaseDraftInput> = local { sampleCaseDraft(caseNo) }
 
-    suspend fun createCase(draftJson: String): Outcome<CaseRow> = local { createCase(draftJson) }
+    suspend fun createCase(draft: CaseDraftInput): Outcome<CaseRow> = local { createCase(draft) }
 
     suspend fun caseDetail(caseId: String): Outcome<CaseDetail> = local { caseDetail(caseId) }
 

@@ -26,15 +26,15 @@ suspend fun createdCaseShowsInList() = withWorkspace { ws ->
 
 suspend fun badDraftIsAnErrorState() = withWorkspace { ws ->
     val vm = CaseListViewModel(ws.repo, ws.scope)
-    vm.createCase("{").join()
+    val sample = ws.repo.sampleCaseDraft("望统执〔2026〕3号").ok()
+    vm.createCase(sample.copy(cause = "no_such_cause")).join()
     val e = assertNotNull(vm.state.value.error)
     assertEquals(ErrorKind.INVALID, e.kind)
-    assertEquals("draft", e.field)
+    assertEquals("cause", e.field)
     assertTrue((e.text as UiText.Core).text.isNotBlank())
 
     // A draft the core refuses for its content: no case number.
-    val draft = ws.repo.sampleCaseDraft("望统执〔2026〕3号").ok().replace("望统执〔2026〕3号", "")
-    vm.createCase(draft).join()
+    vm.createCase(sample.copy(caseNo = "")).join()
     assertEquals(ErrorKind.INVALID, vm.state.value.error?.kind)
     assertEquals(emptyList(), vm.state.value.cases)
     vm.dismissError()
