@@ -9,7 +9,7 @@
 //! the stage checklist of domain.md §7 and are only applied once the case has reached the stage
 //! they belong to, so an inspection in progress is not asked for a penalty decision.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::cite::{Cite, Source::*, law, measures};
@@ -279,6 +279,16 @@ casetrail_model::code_enum!(
         LeaderApprovalMissing = "leader_approval_missing",
         /// The case has no decision.
         DecisionMissing = "decision_missing",
+        /// A named complaint was not taken up and the complainant was not told in writing
+        /// (Art. 7).
+        ComplaintReplyMissing = "complaint_reply_missing",
+        /// The court was asked to enforce before a demand notice was served (Art. 20).
+        DemandNoticeMissing = "demand_notice_missing",
+        /// The court was asked to enforce within ten days of serving the demand notice
+        /// (行政强制法 §54).
+        DemandPeriodNotElapsed = "demand_period_not_elapsed",
+        /// The court's enforcement has no recorded result (Art. 20).
+        EnforcementResultMissing = "enforcement_result_missing",
         /// The decision has no record of its execution.
         ExecutionRecordMissing = "execution_record_missing",
         /// A rectification order was not checked.
@@ -754,6 +764,61 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
             if ended { Blocking } else { Warning },
             &[law(PenaltyLaw, 48)],
         );
+    }
+
+    // Art. 7: a named complaint that did not become a case is answered in writing.
+    let named_complaint = file
+        .finalized_of(K::ComplaintRecord)
+        .find(|r| matches!(&r.body, RecordBody::ComplaintRecord(c) if c.named));
+    if let Some(complaint) = named_complaint {
+        if ended && !filed && !file.has(K::NonInitiationNotice) {
+            out.push(Finding::new(
+                FindingCode::ComplaintReplyMissing,
+                Blocking,
+                record_subject(complaint),
+                &[measures(7)],
+            ));
+        }
+    }
+
+    // Art. 20: a demand notice served before the court is asked to enforce, at least ten days
+    // before (行政强制法 §54), and the court's result recorded.
+    for application in file.records_of(K::CourtEnforcementApplication) {
+        let RecordBody::CourtEnforcementApplication(a) = &application.body else {
+            continue;
+        };
+        let demands_served: Vec<NaiveDate> = file
+            .finalized_of(K::DemandNotice)
+            .filter_map(|d| served_on(file, d.id))
+            .collect();
+        let filed_on = a.filed_on.unwrap_or_else(|| super::local_date(now));
+        let served_before = demands_served.iter().filter(|d| **d <= filed_on).max();
+        match served_before {
+            None => out.push(Finding::new(
+                FindingCode::DemandNoticeMissing,
+                Blocking,
+                record_subject(application),
+                &[measures(20), law(CoercionLaw, 54)],
+            )),
+            Some(served) if filed_on < *served + chrono::Days::new(10) => out.push(
+                Finding::new(
+                    FindingCode::DemandPeriodNotElapsed,
+                    Warning,
+                    record_subject(application),
+                    &[law(CoercionLaw, 54)],
+                )
+                .detail(&served.to_string()),
+            ),
+            Some(_) => {}
+        }
+        if ended && a.result.trim().is_empty() {
+            out.push(Finding::new(
+                FindingCode::EnforcementResultMissing,
+                Blocking,
+                record_subject(application),
+                &[measures(20)],
+            ));
+        }
     }
 
     // 归档 (Art. 21).

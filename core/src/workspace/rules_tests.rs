@@ -1241,3 +1241,144 @@ fn a_pending_signature_cites_its_kinds_articles_for_every_kind() {
     }
     assert!(!has(&completeness(&file, now), "signature_pending"));
 }
+
+#[test]
+fn a_named_complaint_not_taken_up_is_answered_in_writing() {
+    // Art. 7 ¶2: broken, then mended.
+    let f = fixture();
+    let now = t("2026-11-28T04:00:00Z");
+    let mut draft = sample::case_draft("R-7");
+    draft.initial_status = CaseStatus::ClueRegistered;
+    let case = f.ws.create_case(draft).unwrap();
+    let complaint = ComplaintRecord {
+        received_at: Some(now),
+        channel: "12345热线".into(),
+        named: true,
+        reporter: "王某".into(),
+        summary: "反映某公司虚报产值".into(),
+        handling: "经审查不启动执法程序".into(),
+    };
+    let r =
+        f.ws.add_record(case.id, RecordBody::ComplaintRecord(complaint))
+            .unwrap();
+    f.ws.finalize_record(r.id).unwrap();
+    let ended = |ws: &crate::Workspace| {
+        let mut file = ws.case_file(case.id).unwrap();
+        file.case.status = CaseStatus::NotInitiated;
+        completeness(&file, now)
+    };
+    // Still under review: nothing yet. Not taken up: the complainant must be told.
+    assert!(!has(
+        &f.ws.check_case(case.id, now).unwrap(),
+        "complaint_reply_missing"
+    ));
+    let found = ended(&f.ws);
+    let reply = found
+        .iter()
+        .find(|x| x.code == "complaint_reply_missing")
+        .unwrap();
+    assert!(reply.blocks());
+    assert_eq!(reply.cite[0].render(Lang::Zh), "《实施办法》第七条");
+    let notice = Notice {
+        recipient: "王某".into(),
+        content: "经审查，不予启动执法程序".into(),
+        issued_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 28),
+        ..Default::default()
+    };
+    f.ws.add_record(case.id, RecordBody::NonInitiationNotice(notice))
+        .unwrap();
+    assert!(!has(&ended(&f.ws), "complaint_reply_missing"));
+}
+
+#[test]
+fn the_court_is_asked_only_after_a_demand_notice_and_its_result_is_recorded() {
+    // Art. 20 and 行政强制法 §54: broken three ways, then mended.
+    let f = fixture();
+    let now = t("2026-12-20T04:00:00Z");
+    let case = f.ws.create_case(sample::case_draft("R-20")).unwrap();
+    let party = case.info.parties[0].id;
+    let certs: Vec<String> = case
+        .info
+        .officers
+        .iter()
+        .map(|o| o.cert_no.clone())
+        .collect();
+    let application = CourtEnforcementApplication {
+        court: "望花区人民法院".into(),
+        filed_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 15),
+        documents: vec!["行政处罚决定书".into(), "催告书".into()],
+        result: String::new(),
+    };
+    let a =
+        f.ws.add_record(
+            case.id,
+            RecordBody::CourtEnforcementApplication(application.clone()),
+        )
+        .unwrap();
+    let found = f.ws.check_case(case.id, now).unwrap();
+    assert!(has(&found, "demand_notice_missing"), "{:?}", codes(&found));
+
+    // A demand notice served five days before the application: too early.
+    let demand = DemandNotice {
+        doc_no: "望统催〔2026〕1号".into(),
+        party_id: Some(party),
+        obligation: "缴纳罚款人民币壹万元".into(),
+        due_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 9),
+        method: "直接送达".into(),
+        amount_fen: Some(1_000_000),
+        defense_right_told: true,
+    };
+    let d =
+        f.ws.add_record(case.id, RecordBody::DemandNotice(demand))
+            .unwrap();
+    f.ws.finalize_record(d.id).unwrap();
+    let mut serve = crate::ServeRequest::new(d.id, ServiceMethod::Direct);
+    serve.served_at = Some(t("2026-12-10T02:00:00Z"));
+    serve.address = "辽宁省抚顺市望花区和平路东段18号".into();
+    serve.receiver = Some(Person {
+        name: "赵建国".into(),
+        relation: PersonRelation::LegalRep,
+        ..Default::default()
+    });
+    serve.officers = certs;
+    f.ws.serve_document(serve).unwrap();
+    let found = f.ws.check_case(case.id, now).unwrap();
+    assert!(!has(&found, "demand_notice_missing"));
+    let early = found
+        .iter()
+        .find(|x| x.code == "demand_period_not_elapsed")
+        .unwrap();
+    assert_eq!(early.cite[0].render(Lang::Zh), "《行政强制法》第五十四条");
+
+    // Filed eleven days after: in time. The case ended without the court's result: blocking.
+    let mut later = application.clone();
+    later.filed_on = chrono::NaiveDate::from_ymd_opt(2026, 12, 21);
+    f.ws.amend_record(
+        a.id,
+        RecordBody::CourtEnforcementApplication(later.clone()),
+        "更正申请日期",
+    )
+    .unwrap();
+    let mut file = f.ws.case_file(case.id).unwrap();
+    file.case.status = CaseStatus::Closed;
+    let found = completeness(&file, now);
+    assert!(
+        !has(&found, "demand_period_not_elapsed"),
+        "{:?}",
+        codes(&found)
+    );
+    assert!(has(&found, "enforcement_result_missing"));
+    later.result = "法院裁定准予执行，罚款已划缴".into();
+    f.ws.amend_record(
+        a.id,
+        RecordBody::CourtEnforcementApplication(later),
+        "补记执行结果",
+    )
+    .unwrap();
+    let mut file = f.ws.case_file(case.id).unwrap();
+    file.case.status = CaseStatus::Closed;
+    assert!(!has(
+        &completeness(&file, now),
+        "enforcement_result_missing"
+    ));
+}
