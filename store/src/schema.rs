@@ -53,6 +53,10 @@ pub const CORE: MigrationSet = MigrationSet {
             "006_evidence_files",
             include_str!("../migrations/006_evidence_files.sql"),
         ),
+        (
+            "007_case_list",
+            include_str!("../migrations/007_case_list.sql"),
+        ),
     ],
 };
 
