@@ -14,11 +14,12 @@
 //! `Store::append_all` in one transaction per case: every event is sealed, signed with the
 //! workspace's key, checked by the rule of who may write, inserted and projected by the store
 //! exactly as a single append would be — only the fsync is paid once per case instead of once
-//! per event. (One call per event would be 200 000 fsyncs: about 1 min on a quiet disk, 12 min
-//! beside a build.) The photos are metadata only: their files are not written, which none of
-//! the reads measured here looks at. Generation took 3.8 s for 200 cases and 46 s for 2 000
-//! (a 780 MB database) on this machine with another build running beside it; each run that
-//! generates prints its time.
+//! per event. (One call per event would be 200 000 durable commits: at the journal bench's
+//! 259 µs to 3.5 ms a commit, 1 to 12 minutes, before the watermarks.) The photos are metadata
+//! only: their files are not written, which none of the reads measured here looks at
+//! (`evidence_paths` asks only whether a thumbnail exists). Generation took 3.8–3.9 s for 200
+//! cases and 40–46 s for 2 000 (a 750 MB database) on this machine; each run that generates
+//! prints its time.
 //!
 //! Measured, on each size:
 //! (a) `Workspace::open` + `list_cases` — what the app's case list does (bindings `open`,
@@ -30,7 +31,7 @@
 //!     `case_detail`, `findings` and `deadlines` — on an open workspace; again on one just
 //!     opened with its database evicted from the page cache (the first case tapped).
 //!
-//! After criterion, a timing loop (median of 21 runs after a warm-up) prints each measurement
+//! After criterion, a timing loop (median of 21 runs, after a warm-up when warm) prints each measurement
 //! at both sizes, the growth 200 → 2 000, and the verdict against its goal.
 
 #![allow(clippy::expect_used, clippy::print_stdout, missing_docs)] // a benchmark binary
