@@ -807,7 +807,7 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
                     record_subject(application),
                     &[law(CoercionLaw, 54)],
                 )
-                .detail(&served.to_string()),
+                .detail(served.to_string()),
             ),
             Some(_) => {}
         }

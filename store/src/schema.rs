@@ -57,6 +57,10 @@ pub const CORE: MigrationSet = MigrationSet {
             "007_form_drafts",
             include_str!("../migrations/007_form_drafts.sql"),
         ),
+        (
+            "008_case_list",
+            include_str!("../migrations/008_case_list.sql"),
+        ),
     ],
 };
 

@@ -154,9 +154,12 @@ impl CaseSummary {
     }
 }
 
+/// The case list, newest first: answered from the `cases_list` index alone (migration 007).
+const LIST_CASES: &str = "SELECT case_id, case_no, title, status, opened_at FROM cases
+     ORDER BY opened_at DESC, case_id";
+
 fn list_cases(conn: &Connection) -> Result<Vec<CaseSummary>> {
-    let mut stmt =
-        conn.prepare("SELECT case_id, case_no, title, status, opened_at FROM cases ORDER BY opened_at DESC, case_id")?;
+    let mut stmt = conn.prepare(LIST_CASES)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -941,4 +944,29 @@ pub(crate) fn is_backoffice(conn: &Connection) -> Result<bool> {
 pub(crate) fn key_of(bytes: &[u8]) -> Result<VerifyingKey> {
     let bytes: [u8; 32] = bytes.try_into().map_err(|_| corrupt("public key"))?;
     VerifyingKey::from_bytes(&bytes).map_err(|_| corrupt("public key"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The case list never reads the case rows (each carries its whole draft): after five years
+    /// they are a thousand pages, read one by one on a cold start (issue 13).
+    #[test]
+    fn the_case_list_is_read_from_its_covering_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::Store::open(&dir.path().join("t.db")).unwrap();
+        let plan: Vec<String> = store
+            .inspect(|c| {
+                c.prepare(&format!("EXPLAIN QUERY PLAN {LIST_CASES}"))?
+                    .query_map([], |r| r.get::<_, String>(3))?
+                    .collect()
+            })
+            .unwrap();
+        assert_eq!(
+            plan,
+            ["SCAN cases USING COVERING INDEX cases_list"],
+            "{plan:?}"
+        );
+    }
 }
