@@ -66,6 +66,10 @@ pub enum ValidationCode {
     NotAllowed,
     /// A key the record kind does not have (a misspelt field is never silently dropped).
     UnknownField,
+    /// An act dated after now: it has not happened yet.
+    InFuture,
+    /// An act dated before what it depends on (a service before the document it serves).
+    TooEarly,
 }
 
 impl ValidationError {
@@ -131,7 +135,7 @@ impl ValidationError {
 impl ValidationCode {
     /// Every rule name `rule` can return, in the order `index` gives (the catalogues hold
     /// `validation-<rule>` for each).
-    pub const RULES: [&'static str; 15] = [
+    pub const RULES: [&'static str; 17] = [
         "required",
         "too_long",
         "control_characters",
@@ -147,6 +151,8 @@ impl ValidationCode {
         "inconsistent",
         "not_allowed",
         "unknown_field",
+        "in_future",
+        "too_early",
     ];
 
     /// Its place in `RULES`. No wildcard: a new code does not compile until it is placed there.
@@ -167,6 +173,8 @@ impl ValidationCode {
             ValidationCode::Inconsistent => 12,
             ValidationCode::NotAllowed => 13,
             ValidationCode::UnknownField => 14,
+            ValidationCode::InFuture => 15,
+            ValidationCode::TooEarly => 16,
         }
     }
 

@@ -358,7 +358,8 @@ fn record_findings(file: &CaseFile, r: &Record, out: &mut Vec<Finding>) {
             );
         }
     }
-    let at = r.finalized_at.unwrap_or(r.created_at);
+    // Officers are judged on the day of the act, when the body says it; else when it was entered.
+    let at = super::act_time(&r.body).unwrap_or(r.finalized_at.unwrap_or(r.created_at));
     if let Some(p) = officer_problem(&file.case, &r.body, req, super::local_date(at)) {
         let mut f = Finding::new(
             FindingCode::RecordOfficers,
@@ -635,10 +636,12 @@ fn case_findings(file: &CaseFile, now: DateTime<Utc>, out: &mut Vec<Finding>) {
                 &[measures(8)],
             );
         } else {
+            // In advance means before the inspection began, to the minute: a notice handed
+            // over on the morning of the inspection, after it started, is not.
             let served_before = notices
                 .iter()
-                .filter_map(|n| served_on(file, n.id))
-                .any(|day| day <= super::local_date(start));
+                .filter_map(|n| super::service::served_at(file, n.id))
+                .any(|at| at < start);
             if !served_before {
                 add(
                     out,

@@ -365,6 +365,16 @@ impl FormSchema {
         Some(cur)
     }
 
+    /// When the act this record records happened, as the body says: the field the form fills
+    /// with now (`start_at`, `occurred_at`, `served_at` …), if the kind has one and it is given.
+    /// The rules judge the act by this time, not by when it was entered.
+    pub fn act_time(&self, body: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+        let field = self
+            .fields()
+            .find(|f| f.default == Some(DefaultFrom::Now))?;
+        serde_json::from_value(body.get(field.name)?.clone()).ok()
+    }
+
     /// The relation a new person at `path` gets when none is given (`receiver` → 收件人).
     pub fn default_relation(&self, path: &str) -> Option<PersonRelation> {
         match self.field(path)?.ty {

@@ -44,7 +44,7 @@ pub use requirements::{
     is_filled, markdown as requirements_markdown, required_by, requirement,
 };
 pub use retention::{Retention, RetentionClass, may_purge, retention};
-pub use service::{legal_service_day, served_on};
+pub use service::{legal_service_day, legal_service_instant, served_at, served_on};
 pub use witness::{check_witness, check_witnesses, witnesses_of};
 
 pub use casetrail_model::local_date;
@@ -62,6 +62,33 @@ pub fn av_items<'a>(
     file.evidence
         .iter()
         .filter(move |e| e.record_id == Some(r.id) || listed.contains(&e.id))
+}
+
+/// How far ahead of the device's clock an act's time may be (two clocks never agree exactly):
+/// beyond it, the act has not happened yet and is refused.
+pub const FUTURE_TOLERANCE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// When the act a record records happened, by its body (`FormSchema::act_time`).
+pub fn act_time(body: &RecordBody) -> Option<DateTime<Utc>> {
+    let value = body.to_value().ok()?;
+    form_schema(body.kind()).act_time(&value)
+}
+
+/// When a document came into being, by its body: its act's time, or the start of the day it is
+/// dated (`issued_on`, `decided_on`, Beijing time).
+pub fn document_time(body: &RecordBody) -> Option<DateTime<Utc>> {
+    if let Some(at) = act_time(body) {
+        return Some(at);
+    }
+    let value = body.to_value().ok()?;
+    let day = ["issued_on", "decided_on"]
+        .iter()
+        .find_map(|f| serde_json::from_value::<chrono::NaiveDate>(value.get(*f)?.clone()).ok())?;
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600)?;
+    day.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(beijing)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Checks that `body` (the content of record `record`, if it exists yet) may be finalized in the
@@ -97,9 +124,18 @@ pub fn check_finalize(
     if let Some(e) = ValidationError::all(missing) {
         return Err(e.of_kind(body.kind()));
     }
+    // The act is judged at its own time; it cannot be later than now.
+    let act = act_time(body);
+    if act.is_some_and(|at| at > now + FUTURE_TOLERANCE) {
+        let field = form_schema(body.kind())
+            .fields()
+            .find(|f| f.default == Some(form::DefaultFrom::Now))
+            .map_or("body", |f| f.name);
+        return Err(ValidationError::new(field, ValidationCode::InFuture));
+    }
     check_party_refs(case, &value)?;
     check_witnesses(body)?;
-    check_officers(case, body, req, now)?;
+    check_officers(case, body, req, act.unwrap_or(now))?;
     let av = |ids: &[EvidenceId]| -> Result<usize, ValidationError> {
         for (i, id) in ids.iter().enumerate() {
             if !file
@@ -122,6 +158,13 @@ pub fn check_finalize(
     match body {
         RecordBody::ServiceReceipt(s) => {
             check_service_fields(s)?;
+            // A document cannot be served before it exists: not before its own act or date.
+            let document = s.document.and_then(|d| file.record(d));
+            if let (Some(doc), Some(served)) = (document, s.served_at) {
+                if document_time(&doc.body).is_some_and(|made| served < made) {
+                    return Err(ValidationError::new("served_at", ValidationCode::TooEarly));
+                }
+            }
             let n = av(&s.av_evidence)?;
             // Art. 17: leave-at-premises is recorded by audio/video; a public notice by screenshots.
             if matches!(

@@ -31,6 +31,34 @@ pub fn legal_service_day(s: &ServiceRecord) -> Option<NaiveDate> {
     }
 }
 
+/// When a service took effect, as an instant where the method gives one (handed over, left,
+/// arrived); otherwise the start of its legal service day (Beijing time), for methods that
+/// count by day (mail, public notice).
+pub fn legal_service_instant(s: &ServiceRecord) -> Option<chrono::DateTime<chrono::Utc>> {
+    match s.method? {
+        ServiceMethod::Direct
+        | ServiceMethod::Entrusted
+        | ServiceMethod::Forwarded
+        | ServiceMethod::LeaveAtPremises => s.served_at,
+        ServiceMethod::Electronic => s.electronic_arrived_at,
+        ServiceMethod::Postal | ServiceMethod::PublicNotice => {
+            let day = legal_service_day(s)?;
+            let beijing = chrono::FixedOffset::east_opt(8 * 3600)?;
+            day.and_hms_opt(0, 0, 0)?
+                .and_local_timezone(beijing)
+                .single()
+                .map(|t| t.with_timezone(&chrono::Utc))
+        }
+    }
+}
+
+/// The earliest instant `document` was served (`legal_service_instant`), if it was.
+pub fn served_at(file: &CaseFile, document: RecordId) -> Option<chrono::DateTime<chrono::Utc>> {
+    services_of(file, document)
+        .filter_map(|(_, s)| legal_service_instant(s))
+        .min()
+}
+
 /// Finalized service records of `document`, with their bodies.
 pub fn services_of(
     file: &CaseFile,

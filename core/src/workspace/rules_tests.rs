@@ -1382,3 +1382,120 @@ fn the_court_is_asked_only_after_a_demand_notice_and_its_result_is_recorded() {
         "enforcement_result_missing"
     ));
 }
+
+#[test]
+fn in_advance_means_before_the_act_began_and_a_service_follows_its_document() {
+    // Issue 14: order rules compare instants, not days.
+    let f = fixture();
+    let now = t("2026-12-01T04:00:00Z");
+    let case = f.ws.create_case(sample::case_draft("R-8")).unwrap();
+    let party = case.info.parties[0].id;
+    let certs: Vec<String> = sample::officers().into_iter().map(|o| o.cert_no).collect();
+    // The inspection began at 09:00 Beijing time (01:00 UTC).
+    let onsite =
+        f.ws.add_record(
+            case.id,
+            RecordBody::OnsiteInspectionRecord(sample::onsite_record(
+                t("2026-12-01T01:00:00Z"),
+                party,
+            )),
+        )
+        .unwrap();
+    f.ws.finalize_record(onsite.id).unwrap();
+    let notice = InspectionNotice {
+        doc_no: "望统检通〔2026〕8号".into(),
+        party_id: Some(party),
+        basis: "统计法第三十八条".into(),
+        scope: "2025年统计数据".into(),
+        content: "B204-1表".into(),
+        method: "现场检查".into(),
+        scheduled_at: Some(t("2026-12-01T01:00:00Z")),
+        demands: vec!["销售台账".into()],
+        officers: certs.clone(),
+        contact: "024-1234".into(),
+    };
+    let n =
+        f.ws.add_record(case.id, RecordBody::InspectionNotice(notice))
+            .unwrap();
+    f.ws.finalize_record(n.id).unwrap();
+    let serve = |at: &str| {
+        let mut req = crate::ServeRequest::new(n.id, ServiceMethod::Direct);
+        req.served_at = Some(t(at));
+        req.address = "公司前台".into();
+        req.receiver = Some(sample::interviewee());
+        req.officers = certs.clone();
+        req
+    };
+    // Handed over the same morning, at 10:00 — after the inspection began: not in advance.
+    let late = f.ws.serve_document(serve("2026-12-01T02:00:00Z")).unwrap();
+    let found = f.ws.check_case(case.id, now).unwrap();
+    assert!(
+        has(&found, "inspection_notice_not_in_advance"),
+        "{:?}",
+        codes(&found)
+    );
+    f.ws.void_record(late.id, "送达时间在检查开始之后，重新送达")
+        .unwrap();
+    // At 08:30 the same morning: in advance.
+    f.ws.serve_document(serve("2026-12-01T00:30:00Z")).unwrap();
+    assert!(!has(
+        &f.ws.check_case(case.id, now).unwrap(),
+        "inspection_notice_not_in_advance"
+    ));
+
+    // A decision dated 2026-12-20 cannot be served on the 19th; nor next year, which has not come.
+    let decision = PenaltyDecision {
+        decided_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 20),
+        ..Default::default()
+    };
+    let d =
+        f.ws.add_record(case.id, RecordBody::PenaltyDecision(decision))
+            .unwrap();
+    let mut file = f.ws.case_file(case.id).unwrap();
+    let before = ServiceRecord {
+        document: Some(d.id),
+        document_title: "行政处罚决定书".into(),
+        method: Some(ServiceMethod::Direct),
+        address: "公司前台".into(),
+        served_at: Some(t("2026-12-19T02:00:00Z")),
+        receiver: Some(sample::interviewee()),
+        officers: certs.clone(),
+        ..Default::default()
+    };
+    file.records.iter_mut().for_each(|r| {
+        if r.id == d.id {
+            r.status = RecordStatus::Finalized;
+        }
+    });
+    let later = t("2026-12-21T00:00:00Z");
+    let e = check_finalize(
+        &file,
+        None,
+        &RecordBody::ServiceReceipt(before.clone()),
+        later,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.field.as_str(), e.rule()),
+        ("served_at", "too_early"),
+        "{e:?}"
+    );
+    let future = ServiceRecord {
+        served_at: Some(t("2027-12-19T02:00:00Z")),
+        ..before.clone()
+    };
+    let e = check_finalize(&file, None, &RecordBody::ServiceReceipt(future), later).unwrap_err();
+    assert_eq!(
+        (e.field.as_str(), e.rule()),
+        ("served_at", "in_future"),
+        "{e:?}"
+    );
+    let on_the_day = ServiceRecord {
+        served_at: Some(t("2026-12-20T02:00:00Z")),
+        ..before
+    };
+    assert_eq!(
+        check_finalize(&file, None, &RecordBody::ServiceReceipt(on_the_day), later),
+        Ok(())
+    );
+}

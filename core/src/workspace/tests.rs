@@ -24,7 +24,8 @@ pub(crate) struct Fixture {
 
 pub(crate) fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::new(t("2026-11-28T01:30:00Z")));
+    // Later than every act the tests record: an act after the clock has not happened yet.
+    let clock = Arc::new(FixedClock::new(t("2026-12-31T01:30:00Z")));
     let vault = Arc::new(FileVault::open(dir.path().join("keys")).unwrap());
     let ws = Workspace::open(dir.path().join("ws"), vault, clock.clone()).unwrap();
     Fixture { dir, clock, ws }
@@ -178,16 +179,58 @@ fn an_expired_certificate_blocks_finalization() {
             RecordBody::InquiryRecord(sample::inquiry_record(t("2028-07-01T01:40:00Z"))),
         )
         .unwrap();
-    // 王芳's certificate ends 2028-06-30 (Asia/Shanghai): on 2028-07-01 08:00 it is no longer valid.
-    f.clock.set(t("2028-07-01T00:00:00Z"));
+    // 王芳's certificate ends 2028-06-30 (Asia/Shanghai): an inquiry held 2028-07-01 09:40 is
+    // after it.
+    f.clock.set(t("2028-07-01T02:00:00Z"));
     let err = f.ws.finalize_record(r.id).unwrap_err();
     assert!(
         matches!(err, Error::Store(StoreError::Validation(ref v)) if v.field == "officers[1]" && v.code == ValidationCode::CertificateNotValid),
         "{err:?}"
     );
-    // At 23:59 local time on its last day it still is (UTC 15:59).
-    f.clock.set(t("2028-06-30T15:59:00Z"));
+    // The act is judged on its own day, not on the day it is entered: an inquiry held at 23:59
+    // local time on the certificate's last day (UTC 15:59) finalizes, entered the day after.
+    let mut held = sample::inquiry_record(t("2028-06-30T15:20:00Z"));
+    held.end_at = Some(t("2028-06-30T15:59:00Z"));
+    f.ws.amend_record(r.id, RecordBody::InquiryRecord(held), "更正询问时间")
+        .unwrap();
     f.ws.finalize_record(r.id).unwrap();
+}
+
+#[test]
+fn an_act_is_judged_on_its_own_day_and_cannot_be_in_the_future() {
+    // Issue 14: an officer whose certificate starts 2026-11-27 cannot have held an inquiry on
+    // 2026-11-12, whenever it is entered; and an act after now has not happened.
+    let f = fixture();
+    let mut draft = sample::case_draft("C-3");
+    draft.officers[0].cert_valid_from = chrono::NaiveDate::from_ymd_opt(2026, 11, 27);
+    let case = f.ws.create_case(draft).unwrap();
+    let r =
+        f.ws.add_record(
+            case.id,
+            RecordBody::InquiryRecord(sample::inquiry_record(t("2026-11-12T01:40:00Z"))),
+        )
+        .unwrap();
+    let err = f.ws.finalize_record(r.id).unwrap_err();
+    assert!(
+        matches!(err, Error::Store(StoreError::Validation(ref v)) if v.field == "officers[0]" && v.code == ValidationCode::CertificateNotValid),
+        "{err:?}"
+    );
+    let later = sample::inquiry_record(f.clock.now().utc + TimeDelta::hours(2));
+    let r2 =
+        f.ws.add_record(case.id, RecordBody::InquiryRecord(later))
+            .unwrap();
+    let err = f.ws.finalize_record(r2.id).unwrap_err();
+    assert!(
+        matches!(err, Error::Store(StoreError::Validation(ref v)) if v.field == "start_at" && v.code == ValidationCode::InFuture),
+        "{err:?}"
+    );
+    assert!(crate::present::describe_error(crate::i18n::Lang::Zh, &err).contains("尚未发生"));
+    // Within the clocks' tolerance it is now.
+    let now = sample::inquiry_record(f.clock.now().utc + TimeDelta::minutes(2));
+    let r3 =
+        f.ws.add_record(case.id, RecordBody::InquiryRecord(now))
+            .unwrap();
+    f.ws.finalize_record(r3.id).unwrap();
 }
 
 #[test]
