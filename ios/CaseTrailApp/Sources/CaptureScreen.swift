@@ -19,7 +19,7 @@ final class CaptureModel: ObservableObject {
     @Published var purpose = ""
     @Published var address = ""
     @Published var capturedBy = ""
-    @Published private(set) var officers: [CaseOfficer] = []
+    @Published private(set) var officers: [OfficerView] = []
     @Published private(set) var captured: [EvidenceView] = []
     @Published private(set) var busy = false
     @Published var problem: Problem?
@@ -202,7 +202,7 @@ struct CaptureScreen: View {
                 .textInputAutocapitalization(.never)
         } else {
             Picker("capture.officer", selection: $model.capturedBy) {
-                ForEach(model.officers) { officer in
+                ForEach(model.officers, id: \.certNo) { officer in
                     Text(verbatim: "\(officer.name) \(officer.certNo)").tag(officer.certNo)
                 }
             }
