@@ -245,7 +245,7 @@ struct RefusalSheet: View {
 }
 
 /// "Witness signature: signed / not yet", following the pad.
-private struct InkState: View {
+struct InkState: View {
     @ObservedObject var ink: PadInk
 
     var body: some View {
@@ -257,8 +257,9 @@ private struct InkState: View {
     }
 }
 
-/// The witness signs on a pad of their own; the strokes stay in the refusal model.
-private struct WitnessPadSheet: View {
+/// The witness signs on a pad of their own; the strokes stay with the caller (the refusal or
+/// the service).
+struct WitnessPadSheet: View {
     @ObservedObject var ink: PadInk
     @Environment(\.dismiss) private var dismiss
 
