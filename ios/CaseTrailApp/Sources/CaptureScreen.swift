@@ -23,7 +23,7 @@ final class CaptureModel: ObservableObject {
     @Published private(set) var officers: [OfficerView] = []
     /// The latest fix or why there is none; nil while locating.
     @Published private(set) var location: Location?
-    private let locator = LocationFix()
+    private let locator: LocationFix
     private var fixing: Task<Location, Never>?
     private var fixedAt: Date?
     @Published private(set) var captured: [EvidenceView] = []
@@ -39,6 +39,7 @@ final class CaptureModel: ObservableObject {
         self.recordId = recordId
         self.activity = activity
         self.onCaptured = onCaptured
+        self.locator = LocationFix()
     }
 
     /// Starts taking a fix, unless one was taken within the last minute.

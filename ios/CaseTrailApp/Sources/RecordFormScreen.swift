@@ -89,6 +89,8 @@ final class RecordFormModel: ObservableObject {
 
     private var draftId: String?
     private var saver: Task<Void, Never>?
+    private var dirty = false
+    private var saving = false
     private var fieldsBySchemaPath: [String: FormFieldView] = [:]
 
     init(core: CaseTrail, mode: Mode) {
@@ -193,7 +195,10 @@ final class RecordFormModel: ObservableObject {
     }
 
     private func open(kind: String, fields: [FieldEntry], draft: FormDraftView?) async {
+        // What was typed into the form being left is saved to its own draft first.
         saver?.cancel()
+        if dirty { await flush() }
+        dirty = false
         let core = self.core
         do {
             let schema = try await offMain { try core.formSchema(kind: kind) }
@@ -239,7 +244,13 @@ final class RecordFormModel: ObservableObject {
     private func applyPersonRelation(above path: String) {
         var prefix = Self.parentPath(path)
         while let p = prefix {
-            if let field = fieldsBySchemaPath[Self.schemaPath(p)], field.kind == .person,
+            // `witnesses[1]` is an item of the list field `witnesses`; `witnesses` itself is
+            // the list, not a person.
+            let schemaPath = Self.schemaPath(p)
+            let field = schemaPath.hasSuffix("[]")
+                ? fieldsBySchemaPath[String(schemaPath.dropLast(2))]
+                : fieldsBySchemaPath[schemaPath].flatMap { $0.maxItems == nil ? $0 : nil }
+            if let field, field.kind == .person,
                let relation = field.personRelation, values[p + ".relation"] == nil {
                 values[p + ".relation"] = .text(value: relation)
             }
@@ -269,10 +280,11 @@ final class RecordFormModel: ObservableObject {
         let count = itemCount(path, min: min)
         var moved: [String: FieldValue] = [:]
         for (key, value) in values {
-            guard let (i, rest) = Self.item(of: key, in: path) else {
+            guard let found = Self.item(of: key, in: path) else {
                 moved[key] = value
                 continue
             }
+            let (i, rest) = found
             if i < index {
                 moved[key] = value
             } else if i > index {
@@ -297,7 +309,7 @@ final class RecordFormModel: ObservableObject {
     // MARK: Paths and relevance
 
     /// `qa[0].answer` → `qa[].answer`.
-    static func schemaPath(_ concrete: String) -> String {
+    nonisolated static func schemaPath(_ concrete: String) -> String {
         var out = ""
         var inIndex = false
         for c in concrete {
@@ -309,7 +321,7 @@ final class RecordFormModel: ObservableObject {
     }
 
     /// `qa[0].answer` → `qa[0]` → `qa` → nil.
-    static func parentPath(_ path: String) -> String? {
+    nonisolated static func parentPath(_ path: String) -> String? {
         if path.hasSuffix("]"), let open = path.lastIndex(of: "[") {
             return String(path[..<open])
         }
@@ -410,24 +422,46 @@ final class RecordFormModel: ObservableObject {
 
     // MARK: Saving
 
-    /// Saves the draft shortly after the latest change, one save at a time.
+    /// Saves the draft shortly after the latest change (typing does not write per keystroke),
+    /// one save at a time: a change during a save is saved right after it.
     private func changed() {
+        dirty = true
         saver?.cancel()
-        let previous = saver
         saver = Task { [weak self] in
             try? await Task.sleep(nanoseconds: 300_000_000)
-            await previous?.value
             guard !Task.isCancelled else { return }
-            await self?.saveDraft()
+            await self?.flush()
         }
+    }
+
+    /// Saves what is pending now, without waiting for the pause (the form is closing).
+    func saveNow() {
+        guard dirty else { return }
+        saver?.cancel()
+        Task { await self.flush() }
+    }
+
+    /// Saves while there are unsaved changes; false if a save failed.
+    @discardableResult
+    private func flush() async -> Bool {
+        while saving {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        saving = true
+        defer { saving = false }
+        while dirty {
+            dirty = false
+            guard await saveDraft() else { return false }
+        }
+        return true
     }
 
     private var entries: [FieldEntry] {
         values.keys.sorted().map { FieldEntry(path: $0, value: values[$0]!) }
     }
 
-    private func saveDraft() async {
-        guard let target else { return }
+    private func saveDraft() async -> Bool {
+        guard let target else { return false }
         let (core, id, fields) = (self.core, draftId, entries)
         do {
             let saved = try await offMain {
@@ -436,8 +470,10 @@ final class RecordFormModel: ObservableObject {
             draftId = saved.id
             problems = saved.problems
             draftSavedAt = saved.updatedAt
+            return true
         } catch {
             problem = Problem(error)
+            return false
         }
     }
 
@@ -445,11 +481,9 @@ final class RecordFormModel: ObservableObject {
     func save(finalize: Bool) async {
         busy = true
         defer { busy = false }
-        let pending = saver
-        pending?.cancel()
-        await pending?.value
-        await saveDraft()
-        guard let draftId else { return }
+        saver?.cancel()
+        if draftId == nil { dirty = true }
+        guard await flush(), let draftId else { return }
         let (core, reason) = (self.core, self.reason)
         do {
             let record = try await offMain {
@@ -530,6 +564,7 @@ struct RecordFormScreen: View {
             }
             .problemAlert($model.problem)
             .task { await model.load() }
+            .onDisappear { model.saveNow() }
             .onChange(of: model.done) { done in
                 if done { dismiss() }
             }

@@ -226,7 +226,11 @@ struct RecordScreen: View {
 extension RecordScreen {
     /// `qa[1].answer` → 回答 (问答 2): the schema's label, with the item numbers of its path.
     func label(of path: String) -> String {
-        let label = model.labels[RecordFormModel.schemaPath(path)] ?? path
+        let schemaPath = RecordFormModel.schemaPath(path)
+        // An item of a plain list (`officers[1]`) goes by the list's label.
+        let label = model.labels[schemaPath]
+            ?? (schemaPath.hasSuffix("[]") ? model.labels[String(schemaPath.dropLast(2))] : nil)
+            ?? path
         let numbers = path.split(separator: "[").dropFirst().compactMap { part in
             Int(part.prefix(while: \.isNumber)).map { String($0 + 1) }
         }
