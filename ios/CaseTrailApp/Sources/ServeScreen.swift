@@ -96,7 +96,7 @@ final class ServeModel: ObservableObject {
 
     /// The service receipt's top-level field of this name, if its form has one.
     func field(_ name: String) -> FormFieldView? {
-        schema?.sections.lazy.flatMap(\.fields).first { $0.parent == nil && $0.name == name }
+        schema?.sections.flatMap(\.fields).first(where: { $0.parent == nil && $0.name == name })
     }
 
     /// Whether the chosen method needs the field, by the schema's relevance; a field the
