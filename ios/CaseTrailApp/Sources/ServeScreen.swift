@@ -169,11 +169,14 @@ final class ServeModel: ObservableObject {
                 ? [FieldProblem(path: field, code: "", message: message)]
                 : problems
             var placed = false
+            // The core names `ServeInput`'s fields (`receiver_name`, `witness.relation`) or the
+            // receipt's (`receiver.name`, `witnesses[0].name`); both go to the section shown.
+            let sections = ["receiver_name": "receiver", "receiver_relation": "receiver", "witness": "witnesses"]
             for p in found {
                 let top = FieldErrors.topLevel(p.path)
-                if top == "method" || top == "receiver_name" || top == "receiver"
-                    || Self.inputFields.contains(top) {
-                    errors[top == "receiver_name" ? "receiver" : top, default: []].append(p.message)
+                let at = sections[top] ?? top
+                if at == "method" || Self.inputFields.contains(at) {
+                    errors[at, default: []].append(p.message)
                     placed = true
                 }
             }
