@@ -2,7 +2,8 @@
 // why, where, and which officer took it; then the camera, or a photo or video already on the
 // phone. The core stores the original untouched, signs it, and makes a watermarked copy of a
 // photo. Each captured item is listed with its hash; the refusal sheet uses the callback to
-// link what was just filmed.
+// link what was just filmed. Each capture carries where the phone was: a fresh GPS fix with its
+// accuracy, or the reason there is none (`LocationFix`); the screen shows which.
 
 import CaseTrail
 import PhotosUI
@@ -19,7 +20,12 @@ final class CaptureModel: ObservableObject {
     @Published var purpose = ""
     @Published var address = ""
     @Published var capturedBy = ""
-    @Published private(set) var officers: [CaseOfficer] = []
+    @Published private(set) var officers: [OfficerView] = []
+    /// The latest fix or why there is none; nil while locating.
+    @Published private(set) var location: Location?
+    private let locator: LocationFix
+    private var fixing: Task<Location, Never>?
+    private var fixedAt: Date?
     @Published private(set) var captured: [EvidenceView] = []
     @Published private(set) var busy = false
     @Published var problem: Problem?
@@ -33,9 +39,24 @@ final class CaptureModel: ObservableObject {
         self.recordId = recordId
         self.activity = activity
         self.onCaptured = onCaptured
+        self.locator = LocationFix()
+    }
+
+    /// Starts taking a fix, unless one was taken within the last minute.
+    func locate() {
+        if let fixedAt, fixedAt.timeIntervalSinceNow > -60, fixing != nil { return }
+        location = nil
+        fixedAt = Date()
+        let locator = self.locator
+        fixing = Task { [weak self] in
+            let found = await locator.take()
+            self?.location = found
+            return found
+        }
     }
 
     func loadOfficers() async {
+        locate()
         guard officers.isEmpty else { return }
         let (core, caseId) = (self.core, self.caseId)
         do {
@@ -54,7 +75,7 @@ final class CaptureModel: ObservableObject {
     func capture(_ shot: CameraShot) async {
         switch shot {
         case .photo(let jpeg):
-            await store(named: Self.name("jpg")) { core, input in
+            await store(named: "") { core, input in
                 try core.captureBytes(input: input, bytes: jpeg)
             }
         case .movie(let file):
@@ -77,8 +98,8 @@ final class CaptureModel: ObservableObject {
                     problem = Problem(MediaUnreadable())
                     return
                 }
-                let ext = item.supportedContentTypes.first?.preferredFilenameExtension ?? "jpg"
-                await store(named: Self.name(ext)) { core, input in
+                // The library gives no file name; the core sniffs the content and names it.
+                await store(named: "") { core, input in
                     try core.captureBytes(input: input, bytes: bytes)
                 }
             }
@@ -91,12 +112,14 @@ final class CaptureModel: ObservableObject {
         named originalName: String,
         _ call: @escaping @Sendable (CaseTrail, CaptureInput) throws -> EvidenceView
     ) async {
-        let input = CaptureInput(
-            caseId: caseId, recordId: recordId, kind: nil, activity: activity,
-            purpose: purpose, capturedBy: capturedBy, location: nil, address: address,
-            originalName: originalName)
         busy = true
         defer { busy = false }
+        locate()
+        let location = await fixing?.value
+        let input = CaptureInput(
+            caseId: caseId, recordId: recordId, kind: nil, activity: activity,
+            purpose: purpose, capturedBy: capturedBy, location: location, address: address,
+            originalName: originalName)
         let core = self.core
         do {
             let item = try await offMain { try call(core, input) }
@@ -105,10 +128,6 @@ final class CaptureModel: ObservableObject {
         } catch {
             problem = Problem(error)
         }
-    }
-
-    private static func name(_ ext: String) -> String {
-        "capture-\(Int(Date().timeIntervalSince1970)).\(ext)"
     }
 }
 
@@ -141,6 +160,7 @@ struct CaptureScreen: View {
                     .pickerStyle(.navigationLink)
                     TextField("capture.purpose", text: $model.purpose)
                     TextField("capture.address", text: $model.address)
+                    locationRow
                     officerField
                 }
                 Section {
@@ -195,6 +215,24 @@ struct CaptureScreen: View {
     }
 
     @ViewBuilder
+    private var locationRow: some View {
+        switch model.location {
+        case nil:
+            Label("capture.location.locating", systemImage: "location")
+                .foregroundColor(.secondary)
+        case .fix(_, _, let accuracy, _)?:
+            Label(
+                CodeLabel.format("capture.location.fix", accuracy.map { String(Int($0.rounded())) } ?? "?"),
+                systemImage: "location.fill")
+        case .noFix(let reason)?:
+            Label(
+                CodeLabel.format("capture.location.none", CodeLabel.text("capture.location.reason", reason)),
+                systemImage: "location.slash")
+                .foregroundColor(.orange)
+        }
+    }
+
+    @ViewBuilder
     private var officerField: some View {
         if model.officers.isEmpty {
             TextField("capture.officer", text: $model.capturedBy)
@@ -202,7 +240,7 @@ struct CaptureScreen: View {
                 .textInputAutocapitalization(.never)
         } else {
             Picker("capture.officer", selection: $model.capturedBy) {
-                ForEach(model.officers) { officer in
+                ForEach(model.officers, id: \.certNo) { officer in
                     Text(verbatim: "\(officer.name) \(officer.certNo)").tag(officer.certNo)
                 }
             }

@@ -207,7 +207,7 @@ struct EvidenceRow: View {
 
     var body: some View {
         HStack {
-            Image(systemName: EvidenceRow.symbol(item.kind))
+            Image(systemName: EvidenceRow.symbol(item))
             VStack(alignment: .leading, spacing: 2) {
                 Text(pickLists.evidenceKinds.label(of: item.kind))
                 Text(item.capturedAt.formatted(date: .abbreviated, time: .shortened))
@@ -220,13 +220,11 @@ struct EvidenceRow: View {
         }
     }
 
-    static func symbol(_ kind: String) -> String {
-        switch kind {
-        case "photo", "scan", "screenshot": return "photo"
-        case "video": return "video"
-        case "audio": return "waveform"
-        case "signature": return "signature"
-        default: return "doc"
-        }
+    /// An icon by the content's type as the core sniffed it (no list of kinds here).
+    static func symbol(_ item: EvidenceView) -> String {
+        if item.mime.hasPrefix("video/") { return "video" }
+        if item.mime.hasPrefix("audio/") { return "waveform" }
+        if item.mime.hasPrefix("image/") { return "photo" }
+        return "doc"
     }
 }

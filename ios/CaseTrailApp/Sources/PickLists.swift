@@ -30,6 +30,14 @@ struct PickLists {
     }
 }
 
+extension Array where Element == OfficerView {
+    /// The officer using this phone: the one it is enrolled for if on the case, else the first
+    /// (a preselection only: the inspector picks, the core checks the officer is on the case).
+    func me(enrolledAs officer: String?) -> OfficerView? {
+        self.first(where: { $0.certNo == officer }) ?? self.first
+    }
+}
+
 extension Array where Element == Choice {
     /// The label of `code`, or the code itself if the list does not have it.
     func label(of code: String) -> String {

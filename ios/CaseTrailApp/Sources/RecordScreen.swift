@@ -1,7 +1,10 @@
-// One record (笔录, notice, receipt …): its content field by field, its state, and once it is
-// finalized its signature slots. Each pending slot can be signed on the pad or, for the party,
-// refused with the reason, a witness and audio/video proof (Art. 9). A draft can be amended
-// or finalized; any record can be voided with a reason, and stays in the file, marked.
+// One record (笔录, notice, receipt …): its content field by field under the schema's labels,
+// its state, and once it is finalized its signature slots. A slot can be signed on the pad when
+// the core says it can (`canSign`), or refused with the reason, a witness and audio/video proof
+// (Art. 9) when the core says it can (`canRefuse`). A draft can be amended or finalized; any
+// record can be voided with a reason, and stays in the file, marked. A finalized outward
+// document the core still finds unserved (`document_not_served` about this record) offers
+// serving it (`ServeScreen`).
 
 import CaseTrail
 import SwiftUI
@@ -12,6 +15,10 @@ final class RecordModel: ObservableObject {
     let caseId: String
     let recordId: String
     @Published var record: RecordView?
+    /// Labels of the kind's fields, by schema path (`qa[].answer`).
+    @Published private(set) var labels: [String: String] = [:]
+    /// The core finds this finalized document not served yet.
+    @Published private(set) var awaitsService = false
     @Published var problem: Problem?
     @Published private(set) var busy = false
 
@@ -25,8 +32,19 @@ final class RecordModel: ObservableObject {
     func load() async {
         let (core, caseId, recordId) = (self.core, self.caseId, self.recordId)
         do {
-            let detail = try await offMain { try core.caseDetail(caseId: caseId) }
+            let (detail, findings) = try await offMain {
+                (try core.caseDetail(caseId: caseId), try core.findings(caseId: caseId))
+            }
             record = detail.records.first(where: { $0.id == recordId })
+            awaitsService = findings.contains {
+                $0.code == "document_not_served" && $0.key.hasSuffix("@" + recordId)
+            }
+            if labels.isEmpty, let kind = record?.kind {
+                let schema = try await offMain { try core.formSchema(kind: kind) }
+                labels = Dictionary(
+                    schema.sections.flatMap(\.fields).map { ($0.path, $0.label) },
+                    uniquingKeysWith: { first, _ in first })
+            }
         } catch {
             problem = Problem(error)
         }
@@ -67,6 +85,7 @@ struct RecordScreen: View {
     @State private var voidReason = ""
     @State private var signing: SlotAction?
     @State private var refusing: SlotAction?
+    @State private var serving = false
 
     init(core: CaseTrail, recordId: String, caseId: String) {
         _model = StateObject(wrappedValue: RecordModel(core: core, caseId: caseId, recordId: recordId))
@@ -107,6 +126,11 @@ struct RecordScreen: View {
         .sheet(item: $signing, onDismiss: reload) { action in
             SignScreen(core: model.core, record: action.record, slot: action.slot)
         }
+        .sheet(isPresented: $serving, onDismiss: reload) {
+            if let record = model.record {
+                ServeScreen(core: model.core, caseId: model.caseId, document: record)
+            }
+        }
         .sheet(item: $refusing, onDismiss: reload) { action in
             RefusalSheet(core: model.core, caseId: model.caseId, record: action.record, slot: action.slot)
         }
@@ -139,11 +163,13 @@ struct RecordScreen: View {
                             .font(.caption.bold())
                             .foregroundColor(Self.color(ofSlotState: slot.state))
                     }
-                    if record.status == "finalized" && (slot.state == "pending" || slot.state == "refused") {
+                    if slot.canSign || slot.canRefuse {
                         HStack {
-                            Button("record.sign") { signing = SlotAction(record: record, slot: slot) }
-                                .buttonStyle(.borderedProminent)
-                            if slot.state == "pending" && slot.canBeRefused {
+                            if slot.canSign {
+                                Button("record.sign") { signing = SlotAction(record: record, slot: slot) }
+                                    .buttonStyle(.borderedProminent)
+                            }
+                            if slot.canRefuse {
                                 Button("record.refuse") { refusing = SlotAction(record: record, slot: slot) }
                                     .buttonStyle(.bordered)
                             }
@@ -167,6 +193,10 @@ struct RecordScreen: View {
             if record.status == "draft" {
                 Button("record.finalize") { Task { await model.finalize() } }
             }
+            if model.awaitsService {
+                Button("record.serve") { serving = true }
+                    .bold()
+            }
             if record.status != "void" {
                 Button("record.amend") { amending = true }
                 Button("record.capture") { capturing = true }
@@ -180,10 +210,10 @@ struct RecordScreen: View {
 
     private func contentSection(_ record: RecordView) -> some View {
         Section("record.content") {
-            ForEach(JSONForm.fields(of: record.contentJson) ?? [], id: \.key) { field in
+            ForEach(record.fields, id: \.path) { entry in
                 VStack(alignment: .leading, spacing: 2) {
-                    Text(verbatim: field.key).font(.caption).foregroundColor(.secondary)
-                    Text(verbatim: field.display)
+                    Text(verbatim: label(of: entry.path)).font(.caption).foregroundColor(.secondary)
+                    Text(verbatim: entry.value.asText ?? "—")
                 }
             }
             Text(verbatim: "SHA-256 \(record.contentHash)")
@@ -193,19 +223,17 @@ struct RecordScreen: View {
     }
 }
 
-extension JSONField {
-    /// The value as read-only text.
-    var display: String {
-        switch value {
-        case .text(let text): return text
-        case .flag(let flag): return flag ? "✓" : "✗"
-        case .json(let raw): return raw.isEmpty ? "—" : raw
+extension RecordScreen {
+    /// `qa[1].answer` → 回答 (问答 2): the schema's label, with the item numbers of its path.
+    func label(of path: String) -> String {
+        let schemaPath = RecordFormModel.schemaPath(path)
+        // An item of a plain list (`officers[1]`) goes by the list's label.
+        let label = model.labels[schemaPath]
+            ?? (schemaPath.hasSuffix("[]") ? model.labels[String(schemaPath.dropLast(2))] : nil)
+            ?? path
+        let numbers = path.split(separator: "[").dropFirst().compactMap { part in
+            Int(part.prefix(while: \.isNumber)).map { String($0 + 1) }
         }
+        return numbers.isEmpty ? label : "\(label) (\(numbers.joined(separator: ".")))"
     }
-}
-
-extension SlotView {
-    /// Whether the signer may refuse: officers sign their own records, only the other side
-    /// refuses. The core says so per slot.
-    var canBeRefused: Bool { refusable }
 }

@@ -3,7 +3,10 @@
 // witness who may sign themselves, and at least one photo, audio or video made there and then.
 // The video can be taken from this sheet; it is linked as soon as it is captured. Everything
 // goes to the core in one call, and each field the core rejects shows its message in place.
-// The reasons and relations to pick from, and their labels, are the core's (`PickLists`).
+// The reasons and relations to pick from, and their labels, are the core's (`PickLists`); which
+// evidence can prove the refusal is the core's too (`EvidenceView.countsAsAvRecord`), and the
+// sheet is only offered for a slot the core says can be refused (`SlotView.canRefuse`). Nothing
+// is preselected: the inspector chooses the reason and the witness's relation.
 
 import CaseTrail
 import SwiftUI
@@ -15,24 +18,21 @@ final class RefusalModel: ObservableObject {
     let record: RecordView
     let slot: SlotView
     let witnessInk: PadInk
-    @Published var reason = "disputes_content"
+    @Published var reason = ""
     @Published var reasonText = ""
     @Published var annotation = String(localized: "refusal.annotation.default")
     @Published var notedBy = ""
     @Published var hasWitness = false
     @Published var witnessName = ""
-    @Published var witnessRelation = "witness"
+    @Published var witnessRelation = ""
     @Published var witnessRole = ""
     @Published var linked: Set<String> = []
     @Published private(set) var recordings: [EvidenceView] = []
-    @Published private(set) var officers: [CaseOfficer] = []
+    @Published private(set) var officers: [OfficerView] = []
     @Published var errors = FieldErrors()
     @Published var problem: Problem?
     @Published private(set) var busy = false
     @Published private(set) var done = false
-
-    /// Evidence kinds that can prove a refusal.
-    static let recordingKinds: Set<String> = ["photo", "video", "audio"]
 
     /// The fields of `RefusalInput` whose errors the sheet shows in place.
     private static let formFields = ["reason", "reason_text", "annotation", "noted_by", "witness", "av_evidence"]
@@ -42,7 +42,7 @@ final class RefusalModel: ObservableObject {
         self.caseId = caseId
         self.record = record
         self.slot = slot
-        self.witnessInk = PadInk()
+        self.witnessInk = PadInk(limits: core.padLimits())
     }
 
     func load() async {
@@ -52,7 +52,7 @@ final class RefusalModel: ObservableObject {
                 (try core.caseDetail(caseId: caseId), try? core.enrolment())
             }
             officers = detail.officers
-            recordings = Array(detail.evidence.filter { Self.recordingKinds.contains($0.kind) }.reversed())
+            recordings = Array(detail.evidence.filter(\.countsAsAvRecord).reversed())
             if notedBy.isEmpty, let me = officers.me(enrolledAs: enrolment?.officer) {
                 notedBy = me.certNo
             }
@@ -63,7 +63,7 @@ final class RefusalModel: ObservableObject {
 
     /// Links a recording captured from this sheet.
     func captured(_ item: EvidenceView) {
-        guard Self.recordingKinds.contains(item.kind) else { return }
+        guard item.countsAsAvRecord else { return }
         recordings.insert(item, at: 0)
         linked.insert(item.id)
     }
@@ -161,18 +161,15 @@ struct RefusalSheet: View {
     private var reasonSection: some View {
         Section("refusal.reason") {
             Picker("refusal.reason", selection: $model.reason) {
+                Text("form.none").tag("")
                 ForEach(pickLists.refusalReasons, id: \.code) { choice in
                     Text(choice.label).tag(choice.code)
                 }
             }
             errorText("reason")
-            TextField(reasonTextPrompt, text: $model.reasonText, axis: .vertical)
+            TextField("refusal.reason_text", text: $model.reasonText, axis: .vertical)
             errorText("reason_text")
         }
-    }
-
-    private var reasonTextPrompt: LocalizedStringKey {
-        model.reason == "other" ? "refusal.reason_text.required" : "refusal.reason_text"
     }
 
     @ViewBuilder
@@ -184,7 +181,7 @@ struct RefusalSheet: View {
                     .textInputAutocapitalization(.never)
             } else {
                 Picker("refusal.noted_by", selection: $model.notedBy) {
-                    ForEach(model.officers) { officer in
+                    ForEach(model.officers, id: \.certNo) { officer in
                         Text(verbatim: "\(officer.name) \(officer.certNo)").tag(officer.certNo)
                     }
                 }
@@ -199,6 +196,7 @@ struct RefusalSheet: View {
             if model.hasWitness {
                 TextField("refusal.witness.name", text: $model.witnessName)
                 Picker("refusal.witness.relation", selection: $model.witnessRelation) {
+                    Text("form.none").tag("")
                     ForEach(pickLists.relations, id: \.code) { choice in
                         Text(choice.label).tag(choice.code)
                     }
@@ -247,7 +245,7 @@ struct RefusalSheet: View {
 }
 
 /// "Witness signature: signed / not yet", following the pad.
-private struct InkState: View {
+struct InkState: View {
     @ObservedObject var ink: PadInk
 
     var body: some View {
@@ -259,8 +257,9 @@ private struct InkState: View {
     }
 }
 
-/// The witness signs on a pad of their own; the strokes stay in the refusal model.
-private struct WitnessPadSheet: View {
+/// The witness signs on a pad of their own; the strokes stay with the caller (the refusal or
+/// the service).
+struct WitnessPadSheet: View {
     @ObservedObject var ink: PadInk
     @Environment(\.dismiss) private var dismiss
 

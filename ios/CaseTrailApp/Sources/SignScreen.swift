@@ -23,7 +23,7 @@ final class SignModel: ObservableObject {
         self.core = core
         self.record = record
         self.slot = slot
-        self.ink = PadInk()
+        self.ink = PadInk(limits: core.padLimits())
     }
 
     /// The slot's wording, shown above the pad while the signer writes none of their own (the

@@ -36,9 +36,9 @@ struct SyncTick: Equatable, Sendable {
             text = CodeLabel.format(
                 "sync.progress.media %@ %@ %@ %@",
                 String(filesDone), String(filesTotal), bytes(done), bytes(total))
-        case .waiting(let millis, let reason):
+        case .waiting(let millis, _, let reasonLabel):
             fraction = nil
-            text = CodeLabel.format("sync.progress.waiting %@ %@", String(max(1, millis / 1000)), reason)
+            text = CodeLabel.format("sync.progress.waiting %@ %@", String(max(1, millis / 1000)), reasonLabel)
         }
     }
 }

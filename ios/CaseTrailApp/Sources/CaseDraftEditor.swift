@@ -1,11 +1,10 @@
-// Record bodies and case drafts cross the boundary as JSON, and the core offers an empty
-// template of each kind. Rather than one big text box, the form splits the template into its
-// top-level fields, in the template's order: text fields for strings, switches for booleans,
-// and a small JSON box for everything else (lists, objects, dates and numbers that start out
-// as null). That gives each of the core's `Invalid(field:)` errors a place to appear. A value
-// typed into a JSON box that is not JSON (a date, a place name) is taken as text. Each field
-// is shown under the core's label of its key (`fieldLabel(path:)`), in the workspace's
-// language, with the key itself in small print.
+// The case draft (`createCase(draftJson:)`) is the one thing that still crosses the boundary as
+// JSON, with the core's example as its template (`sampleCaseDraft`). Rather than one big text
+// box, the new-case form splits it into its top-level fields, in the example's order: text
+// fields for strings, switches for booleans, and a small JSON box for everything else (lists,
+// objects). That gives each of the core's `Invalid(field:)` errors a place to appear. A value
+// typed into a JSON box that is not JSON is taken as text. Record forms do not use this: they
+// are drawn from the kind's schema (`RecordFormScreen`).
 
 import CaseTrail
 import SwiftUI
