@@ -20,6 +20,7 @@ import org.casetrail.EvidenceView
 import org.casetrail.FieldProblem
 import org.casetrail.FieldValue
 import org.casetrail.FormSchemaView
+import org.casetrail.PadLimits
 import org.casetrail.PadStrokes
 import org.casetrail.RecordView
 import org.casetrail.ServeInput
@@ -60,6 +61,8 @@ data class ServeState(
     val methods: List<Choice> = emptyList(),
     val relations: List<Choice> = emptyList(),
     val witnessRelations: List<Choice> = emptyList(),
+    /** What the core accepts from a witness's signature pad. */
+    val padLimits: PadLimits? = null,
     val method: String = "",
     val address: String = "",
     val receiverName: String = "",
@@ -94,6 +97,10 @@ data class ServeState(
         val f = schema?.let(::SchemaIndex)?.children(null)?.firstOrNull { it.name == field } ?: return true
         return relevant(f, "", mapOf(ServeField.METHOD to FieldValue.Text(method)), case?.isMajor == true)
     }
+
+    /** The core's label of the service receipt's field behind input [field], if the schema has it. */
+    fun labelOf(field: String): String? =
+        schema?.let(::SchemaIndex)?.children(null)?.firstOrNull { it.name == field }?.label
 
     /** The relation a new witness gets: the schema's default for a witness of the receipt. */
     val newWitnessRelation: String
@@ -145,6 +152,7 @@ class ServeViewModel(
         val methods = repo.choices(Lists.SERVICE_METHOD)
         val relations = repo.choices(Lists.RELATION)
         val witnessRelations = repo.choices(Lists.WITNESS_RELATION)
+        val limits = repo.padLimits()
         val defaults = repo.formDefaults(caseId, SERVICE_RECEIPT).valueOrNull().orEmpty()
         val officers = defaults.filter { serveField(it.path) == ServeField.OFFICERS }
             .mapNotNull { (it.value as? FieldValue.Text)?.value }
@@ -156,10 +164,11 @@ class ServeViewModel(
                 methods = methods.valueOrNull() ?: s.methods,
                 relations = relations.valueOrNull() ?: s.relations,
                 witnessRelations = witnessRelations.valueOrNull() ?: s.witnessRelations,
+                padLimits = limits.valueOrNull() ?: s.padLimits,
                 officers = s.officers.ifEmpty { officers },
                 address = s.address.ifEmpty { address?.value.orEmpty() },
                 error = case.errorOrNull() ?: schema.errorOrNull() ?: methods.errorOrNull()
-                    ?: relations.errorOrNull() ?: witnessRelations.errorOrNull(),
+                    ?: relations.errorOrNull() ?: witnessRelations.errorOrNull() ?: limits.errorOrNull(),
             )
         }
     }

@@ -32,6 +32,8 @@ suspend fun serveLeftAtPremisesWithWitnessAndPhoto() = withWorkspace { ws ->
     assertTrue(loaded.methods.any { it.code == "leave_at_premises" }, "${loaded.methods}")
     assertTrue(loaded.officers.isNotEmpty(), "the core's default officers")
     assertTrue(loaded.available.any { it.id == shot.id })
+    assertNotNull(loaded.padLimits)
+    assertNotNull(loaded.labelOf(ServeField.WITNESSES), "the core labels the inputs")
 
     vm.setMethod("leave_at_premises")
     var s = vm.state.value
