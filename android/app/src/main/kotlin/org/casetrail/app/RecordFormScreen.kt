@@ -145,7 +145,8 @@ fun RecordFormScreen(repo: CaseTrailRepository, caseId: String, amend: RecordVie
             confirmButton = {
                 TextButton(onClick = {
                     discarding = false
-                    vm.discard()
+                    // Back to the kinds and the forms still in progress, without this one.
+                    vm.discard().invokeOnCompletion { vm.load() }
                 }) { Text(stringResource(R.string.record_discard)) }
             },
             dismissButton = { TextButton(onClick = { discarding = false }) { Text(stringResource(R.string.cancel)) } },

@@ -53,6 +53,7 @@ import org.casetrail.PadStrokes
 import org.casetrail.RecordView
 import org.casetrail.client.CaseTrailRepository
 import org.casetrail.client.ServeField
+import org.casetrail.client.ServeState
 import org.casetrail.client.ServeViewModel
 import org.casetrail.client.ServeWitness
 
@@ -64,28 +65,20 @@ fun ServeScreen(repo: CaseTrailRepository, document: RecordView, back: () -> Uni
     LaunchedEffect(state.receipt) { if (state.receipt != null) back() }
     val errors = state.fieldErrors.mapValues { it.value.resolve() }
 
-    @Composable
-    fun label(field: String, @StringRes fallback: Int): String = state.labelOf(field) ?: stringResource(fallback)
-
-    @Composable
-    fun ErrorOf(field: String) {
-        errors[field]?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
-    }
-
     ScreenFrame(title = stringResource(R.string.serve_title, document.kindLabel), onBack = back) { padding ->
         LazyColumn(Modifier.padding(padding).padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
             item { ErrorBanner(state.error, vm::dismissError) }
             item {
-                SectionTitle(label(ServeField.METHOD, R.string.serve_method))
+                SectionTitle(label(state, ServeField.METHOD, R.string.serve_method))
                 Choices(state.methods, state.method, vm::setMethod)
-                ErrorOf(ServeField.METHOD)
+                ErrorOf(errors, ServeField.METHOD)
             }
             if (state.shows(ServeField.ADDRESS)) {
-                item { Input(state.address, vm::setAddress, label(ServeField.ADDRESS, R.string.serve_address), errors[ServeField.ADDRESS]) }
+                item { Input(state.address, vm::setAddress, label(state, ServeField.ADDRESS, R.string.serve_address), errors[ServeField.ADDRESS]) }
             }
             if (state.shows(ServeField.RECEIVER)) {
                 item {
-                    SectionTitle(label(ServeField.RECEIVER, R.string.serve_receiver))
+                    SectionTitle(label(state, ServeField.RECEIVER, R.string.serve_receiver))
                     Input(state.receiverName, vm::setReceiverName, stringResource(R.string.serve_receiver_name), errors[ServeField.RECEIVER])
                     // Empty: the service form's default relation for a receiver.
                     Choices(listOf(Choice("", stringResource(R.string.serve_relation_default))) + state.relations, state.receiverRelation, vm::setReceiverRelation)
@@ -93,36 +86,36 @@ fun ServeScreen(repo: CaseTrailRepository, document: RecordView, back: () -> Uni
             }
             if (state.method.isNotEmpty()) {
                 item {
-                    SectionTitle(label(ServeField.OFFICERS, R.string.serve_officers))
+                    SectionTitle(label(state, ServeField.OFFICERS, R.string.serve_officers))
                     state.case?.officers.orEmpty().forEach { o ->
                         Row(verticalAlignment = Alignment.CenterVertically) {
                             Checkbox(checked = o.certNo in state.officers, onCheckedChange = { vm.toggleOfficer(o.certNo) })
                             Text("${o.name}（${o.certNo}）")
                         }
                     }
-                    ErrorOf(ServeField.OFFICERS)
+                    ErrorOf(errors, ServeField.OFFICERS)
                 }
             }
             if (state.shows(ServeField.REFUSAL_REASON)) {
                 item {
-                    Input(state.refusalReason, vm::setRefusalReason, label(ServeField.REFUSAL_REASON, R.string.serve_refusal_reason), errors[ServeField.REFUSAL_REASON])
+                    Input(state.refusalReason, vm::setRefusalReason, label(state, ServeField.REFUSAL_REASON, R.string.serve_refusal_reason), errors[ServeField.REFUSAL_REASON])
                 }
             }
             if (state.shows(ServeField.WITNESSES)) {
-                item { SectionTitle(label(ServeField.WITNESSES, R.string.serve_witnesses)) }
+                item { SectionTitle(label(state, ServeField.WITNESSES, R.string.serve_witnesses)) }
                 state.witnesses.forEachIndexed { i, w ->
                     item(key = "witness-$i") {
                         WitnessCard(i, w, state.witnessRelations, state.padLimits, onChange = { vm.setWitness(i, it) }, onRemove = { vm.removeWitness(i) })
                     }
                 }
                 item {
-                    ErrorOf(ServeField.WITNESSES)
+                    ErrorOf(errors, ServeField.WITNESSES)
                     OutlinedButton(onClick = vm::addWitness) { Text(stringResource(R.string.serve_witness_add)) }
                 }
             }
             if (state.shows(ServeField.AV_EVIDENCE)) {
                 item {
-                    SectionTitle(label(ServeField.AV_EVIDENCE, R.string.serve_evidence))
+                    SectionTitle(label(state, ServeField.AV_EVIDENCE, R.string.serve_evidence))
                     if (state.available.isEmpty()) Text(stringResource(R.string.serve_evidence_none))
                     state.available.forEach { e ->
                         Row(verticalAlignment = Alignment.CenterVertically) {
@@ -130,21 +123,21 @@ fun ServeScreen(repo: CaseTrailRepository, document: RecordView, back: () -> Uni
                             Text("${e.kind} · ${moment(e.capturedAt)} · ${e.sha256.take(12)}")
                         }
                     }
-                    ErrorOf(ServeField.AV_EVIDENCE)
+                    ErrorOf(errors, ServeField.AV_EVIDENCE)
                 }
             }
             if (state.shows(ServeField.TRACKING_NO)) {
-                item { Input(state.trackingNo, vm::setTrackingNo, label(ServeField.TRACKING_NO, R.string.serve_tracking_no), errors[ServeField.TRACKING_NO]) }
+                item { Input(state.trackingNo, vm::setTrackingNo, label(state, ServeField.TRACKING_NO, R.string.serve_tracking_no), errors[ServeField.TRACKING_NO]) }
             }
             if (state.shows(ServeField.NOTICE_MEDIUM)) {
-                item { Input(state.noticeMedium, vm::setNoticeMedium, label(ServeField.NOTICE_MEDIUM, R.string.serve_notice_medium), errors[ServeField.NOTICE_MEDIUM]) }
+                item { Input(state.noticeMedium, vm::setNoticeMedium, label(state, ServeField.NOTICE_MEDIUM, R.string.serve_notice_medium), errors[ServeField.NOTICE_MEDIUM]) }
             }
             if (state.shows(ServeField.WHY_OTHER_METHODS_FAILED)) {
                 item {
                     Input(
                         state.whyOtherMethodsFailed,
                         vm::setWhyOtherMethodsFailed,
-                        label(ServeField.WHY_OTHER_METHODS_FAILED, R.string.serve_why_other_methods_failed),
+                        label(state, ServeField.WHY_OTHER_METHODS_FAILED, R.string.serve_why_other_methods_failed),
                         errors[ServeField.WHY_OTHER_METHODS_FAILED],
                         singleLine = false,
                     )
@@ -160,6 +153,16 @@ fun ServeScreen(repo: CaseTrailRepository, document: RecordView, back: () -> Uni
             }
         }
     }
+}
+
+/** The core's label of input [field] (its field of the service receipt), else the app's. */
+@Composable
+private fun label(state: ServeState, field: String, @StringRes fallback: Int): String = state.labelOf(field) ?: stringResource(fallback)
+
+/** The core's problem on input [field], if any. */
+@Composable
+private fun ErrorOf(errors: Map<String, String>, field: String) {
+    errors[field]?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodySmall) }
 }
 
 /** The inputs the screen shows when the method asks for them. */
@@ -244,9 +247,14 @@ private fun WitnessPad(limits: PadLimits, strokes: PadStrokes?, onStrokes: (PadS
             .onSizeChanged {
                 val fitted = IntSize(it.width.coerceAtMost(max), it.height.coerceAtMost(max))
                 if (fitted != size) {
+                    // A real resize (not the first layout) invalidates what was drawn.
+                    val resized = size != IntSize.Zero
                     size = fitted
-                    drawn = emptyList()
-                    origin = null
+                    if (resized) {
+                        drawn = emptyList()
+                        origin = null
+                        onStrokes(null)
+                    }
                 }
             }
             .pointerInput(limits, strokes) {
