@@ -89,7 +89,7 @@ fun rememberLocationPermission(): (then: () -> Unit) -> Unit {
         pending[0] = null
     }
     return remember(ask, reader) {
-        { then ->
+        { then: () -> Unit ->
             if (reader.permitted) {
                 then()
             } else {
