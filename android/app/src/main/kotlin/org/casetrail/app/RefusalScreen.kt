@@ -45,7 +45,9 @@ fun RefusalScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotView,
     val reader = remember(context) { LocationReader(context) }
     val withLocation = rememberLocationPermission()
     val camera = rememberCamera { file -> file.deleteWhenDone(vm.captureAndAttach(file.path, purpose, locate = reader::current)) }
-    val errors = state.fieldErrors.mapValues { it.value.resolve() }
+    // After a try to submit, the core's gaps stand under their fields too; its answer to the submission wins.
+    val gaps = if (state.showMissing) state.gaps.orEmpty() else emptyMap()
+    val errors = (gaps + state.fieldErrors).mapValues { it.value.resolve() }
 
     ScreenFrame(title = stringResource(R.string.refuse_title, slot.roleLabel, slot.signerName), onBack = back) { padding ->
         LazyColumn(
