@@ -32,6 +32,9 @@ sealed interface Screen {
 
     data class Refuse(val record: RecordView, val slot: SlotView) : Screen
 
+    /** Serving the finalized document [document]. */
+    data class Serve(val document: RecordView) : Screen
+
     data object Sync : Screen
 }
 

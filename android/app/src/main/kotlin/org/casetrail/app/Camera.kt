@@ -1,7 +1,9 @@
 /**
  * Photo and video capture through the system camera app: it writes into a file of ours (handed
  * over through the FileProvider), which the view-model then gives to the core's `captureFile`.
- * The core keeps its own untouched, signed copy, so the file is deleted once captured.
+ * The core keeps its own untouched, signed copy, so the file is deleted once captured. Where it
+ * was taken is the callers' part ([LocationReader], asked through [rememberLocationPermission]
+ * before the camera starts); the file's name is only a cache name, never a record time.
  */
 package org.casetrail.app
 

@@ -1,8 +1,10 @@
 /**
  * The case screen: what the regulation still requires (blocking first), deadlines, records with
  * their signature slots (sign, refuse), evidence, and the camera with the activity it records
- * (the core's pick-list). Everything it shows comes from [CaseViewModel]; after each action the
- * view-model reloads the case from the core.
+ * (the core's pick-list), each capture with where it was made (a GPS fix, or why there is none).
+ * Whether a slot can be signed or refused is the core's word (`SlotView.canSign`/`canRefuse`); a
+ * finalized record can be served from here. Everything it shows comes from [CaseViewModel]; after
+ * each action the view-model reloads the case from the core.
  */
 package org.casetrail.app
 
@@ -26,9 +28,11 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -36,7 +40,6 @@ import org.casetrail.RecordView
 import org.casetrail.client.CaptureFacts
 import org.casetrail.client.CaseTrailRepository
 import org.casetrail.client.CaseViewModel
-import org.casetrail.client.canRefuse
 
 @Composable
 fun CaseScreen(repo: CaseTrailRepository, caseId: String, go: (Screen) -> Unit, back: () -> Unit) {
@@ -45,8 +48,12 @@ fun CaseScreen(repo: CaseTrailRepository, caseId: String, go: (Screen) -> Unit, 
     // Back from a form, the pad or the refusal sheet: show what they wrote.
     LaunchedEffect(Unit) { vm.refresh() }
     val purpose = stringResource(R.string.case_capture_purpose)
+    val context = LocalContext.current
+    val reader = remember(context) { LocationReader(context) }
+    val withLocation = rememberLocationPermission()
     val camera = rememberCamera { file ->
-        file.deleteWhenDone(vm.capture(file.path, CaptureFacts(activity = vm.state.value.activity, purpose = purpose)))
+        val facts = CaptureFacts(activity = vm.state.value.activity, purpose = purpose)
+        file.deleteWhenDone(vm.capture(file.path, facts, locate = reader::current))
     }
     var closing by rememberSaveable { mutableStateOf(false) }
     val case = state.detail?.case
@@ -63,8 +70,8 @@ fun CaseScreen(repo: CaseTrailRepository, caseId: String, go: (Screen) -> Unit, 
                 // What the next photo or video records.
                 Choices(state.activities, state.activity, vm::selectActivity)
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    OutlinedButton(onClick = camera.photo) { Text(stringResource(R.string.case_take_photo)) }
-                    OutlinedButton(onClick = camera.video) { Text(stringResource(R.string.case_record_video)) }
+                    OutlinedButton(onClick = { withLocation(camera.photo) }) { Text(stringResource(R.string.case_take_photo)) }
+                    OutlinedButton(onClick = { withLocation(camera.video) }) { Text(stringResource(R.string.case_record_video)) }
                 }
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                     OutlinedButton(onClick = { go(Screen.RecordForm(caseId)) }) { Text(stringResource(R.string.case_new_record)) }
@@ -127,6 +134,8 @@ private fun RecordCard(r: RecordView, go: (Screen) -> Unit, onFinalize: () -> Un
                 if (r.status != "void") {
                     TextButton(onClick = { go(Screen.RecordForm(r.caseId, amend = r)) }) { Text(stringResource(R.string.record_amend)) }
                 }
+                // Whether this kind is served is the core's rule: it refuses a document that is not.
+                if (r.status == "finalized") TextButton(onClick = { go(Screen.Serve(r)) }) { Text(stringResource(R.string.case_serve)) }
             }
             r.slots.forEach { slot ->
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
@@ -134,12 +143,8 @@ private fun RecordCard(r: RecordView, go: (Screen) -> Unit, onFinalize: () -> Un
                         "${slot.roleLabel} ${slot.signerName} · ${slot.stateLabel}",
                         modifier = Modifier.weight(1f).padding(top = 12.dp),
                     )
-                    if (slot.state != "signed" && r.status == "finalized") {
-                        TextButton(onClick = { go(Screen.Sign(r, slot)) }) { Text(stringResource(R.string.case_sign)) }
-                        if (slot.state == "pending" && canRefuse(r, slot)) {
-                            TextButton(onClick = { go(Screen.Refuse(r, slot)) }) { Text(stringResource(R.string.case_refuse)) }
-                        }
-                    }
+                    if (slot.canSign) TextButton(onClick = { go(Screen.Sign(r, slot)) }) { Text(stringResource(R.string.case_sign)) }
+                    if (slot.canRefuse) TextButton(onClick = { go(Screen.Refuse(r, slot)) }) { Text(stringResource(R.string.case_refuse)) }
                 }
             }
         }

@@ -68,6 +68,7 @@ private fun Screens(app: AppModel, repo: CaseTrailRepository) {
                 is Screen.RecordForm -> RecordFormScreen(repo, s.caseId, s.amend, app::back)
                 is Screen.Sign -> SignatureScreen(repo, s.record, s.slot, app::back)
                 is Screen.Refuse -> RefusalScreen(repo, s.record, s.slot, app::back)
+                is Screen.Serve -> ServeScreen(repo, s.document, app::back)
                 Screen.Sync -> SyncScreen(repo, app::back)
             }
         }

@@ -1,8 +1,8 @@
 /**
  * The refusal sheet (拒签): reason, noting officer, annotation, witness, and the photos or video
  * made there and then. Reasons and relations are the core's pick-lists, labelled by the core.
- * The submit button stays off until [RefusalViewModel] says the core's rules are met; what is
- * still missing is listed.
+ * What is still missing is the core's answer (`check_refusal`), listed in its words; an incomplete
+ * sheet is not sent. Only audio-visual evidence (`countsAsAvRecord`) is offered.
  */
 package org.casetrail.app
 
@@ -21,8 +21,10 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.remember
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
@@ -39,8 +41,13 @@ fun RefusalScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotView,
     LaunchedEffect(Unit) { vm.load() }
     LaunchedEffect(state.refused) { if (state.refused != null) back() }
     val purpose = stringResource(R.string.refuse_capture_purpose)
-    val camera = rememberCamera { file -> file.deleteWhenDone(vm.captureAndAttach(file.path, purpose)) }
-    val errors = state.fieldErrors.mapValues { it.value.resolve() }
+    val context = LocalContext.current
+    val reader = remember(context) { LocationReader(context) }
+    val withLocation = rememberLocationPermission()
+    val camera = rememberCamera { file -> file.deleteWhenDone(vm.captureAndAttach(file.path, purpose, locate = reader::current)) }
+    // After a try to submit, the core's gaps stand under their fields too; its answer to the submission wins.
+    val gaps = if (state.showMissing) state.gaps.orEmpty() else emptyMap()
+    val errors = (gaps + state.fieldErrors).mapValues { it.value.resolve() }
 
     ScreenFrame(title = stringResource(R.string.refuse_title, slot.roleLabel, slot.signerName), onBack = back) { padding ->
         LazyColumn(
@@ -69,8 +76,8 @@ fun RefusalScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotView,
             item {
                 SectionTitle(stringResource(R.string.refuse_evidence))
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                    OutlinedButton(onClick = camera.photo) { Text(stringResource(R.string.case_take_photo)) }
-                    OutlinedButton(onClick = camera.video) { Text(stringResource(R.string.case_record_video)) }
+                    OutlinedButton(onClick = { withLocation(camera.photo) }) { Text(stringResource(R.string.case_take_photo)) }
+                    OutlinedButton(onClick = { withLocation(camera.video) }) { Text(stringResource(R.string.case_record_video)) }
                 }
                 errors["av_evidence"]?.let { Text(it, color = MaterialTheme.colorScheme.error) }
                 state.available.forEach { e ->
@@ -83,7 +90,7 @@ fun RefusalScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotView,
             }
             item {
                 val color = if (state.showMissing) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant
-                state.missing.forEach { need -> Text("· " + stringResource(needLabel(need)), color = color) }
+                state.missing.forEach { field -> Text("· " + gapText(field, state.gaps), color = color) }
                 // Always pressable: an incomplete sheet is not sent, its gaps turn red instead.
                 Button(onClick = { vm.submit() }, enabled = !state.submitting, modifier = Modifier.padding(vertical = 12.dp)) {
                     Text(stringResource(R.string.refuse_submit))

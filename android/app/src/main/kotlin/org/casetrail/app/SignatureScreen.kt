@@ -47,6 +47,8 @@ private val Ink = Color(0xFF1A237E)
 fun SignatureScreen(repo: CaseTrailRepository, record: RecordView, slot: SlotView, back: () -> Unit) {
     val vm = coreViewModel { SignatureViewModel(repo, record, slot, it) }
     val state by vm.state.collectAsStateWithLifecycle()
+    // What the core accepts from a pad (its sides, strokes and points).
+    LaunchedEffect(Unit) { vm.load() }
     LaunchedEffect(state.signed) { if (state.signed != null) back() }
 
     ScreenFrame(title = stringResource(R.string.sign_title, slot.roleLabel, slot.signerName), onBack = back) { padding ->

@@ -29,7 +29,6 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import org.casetrail.Choice
 import org.casetrail.client.Msg
-import org.casetrail.client.RefusalNeed
 import org.casetrail.client.SyncAction
 import org.casetrail.client.UiError
 import org.casetrail.client.UiText
@@ -46,22 +45,18 @@ fun UiText.resolve(): String =
 private val Msg.res: Int
     get() = when (this) {
         Msg.UNEXPECTED -> R.string.msg_unexpected
-        Msg.BAD_JSON -> R.string.msg_bad_json
         Msg.BAD_NUMBER -> R.string.msg_bad_number
         Msg.AV_EVIDENCE_REQUIRED -> R.string.msg_av_evidence_required
     }
 
-@StringRes
-fun needLabel(need: RefusalNeed): Int =
-    when (need) {
-        RefusalNeed.REFUSABLE_SLOT -> R.string.need_refusable_slot
-        RefusalNeed.REASON -> R.string.need_reason
-        RefusalNeed.REASON_TEXT -> R.string.need_reason_text
-        RefusalNeed.NOTED_BY -> R.string.need_noted_by
-        RefusalNeed.ANNOTATION -> R.string.need_annotation
-        RefusalNeed.AV_EVIDENCE -> R.string.need_av_evidence
-        RefusalNeed.WITNESS_NAME -> R.string.need_witness_name
-    }
+/**
+ * What the refusal sheet still lacks at [field] (`slot`, `reason`, `witness` …): the core's own
+ * words from `check_refusal`; only "this slot cannot be refused" is the app's (the core answers
+ * it with `SlotView.canRefuse`, not with a gap).
+ */
+@Composable
+fun gapText(field: String, gaps: Map<String, UiText>?): String =
+    gaps?.get(field)?.resolve() ?: if (field == "slot") stringResource(R.string.need_refusable_slot) else field
 
 @StringRes
 fun syncActionLabel(action: SyncAction): Int =

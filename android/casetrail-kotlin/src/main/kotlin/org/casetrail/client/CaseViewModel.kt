@@ -66,10 +66,18 @@ class CaseViewModel(
 
     /**
      * Captures the file at [path] (the camera's output) as evidence of this case, taken by the
-     * officer [capturedBy] (default: [CaseState.me]).
+     * officer [capturedBy] (default: [CaseState.me]). Without a location in [facts], [locate]
+     * is asked for one (the phone's location reader: a fix, or why there is none), in the
+     * view-model's scope, so leaving the screen does not lose the capture.
      */
-    fun capture(path: String, facts: CaptureFacts, capturedBy: String? = null): Job = launch {
+    fun capture(
+        path: String,
+        facts: CaptureFacts,
+        capturedBy: String? = null,
+        locate: (suspend () -> Location)? = null,
+    ): Job = launch {
         if (capturedBy == null && state.value.me == null) reload()
+        val location = facts.location ?: locate?.invoke()
         val input = CaptureInput(
             caseId = caseId,
             recordId = facts.recordId,
@@ -77,7 +85,7 @@ class CaseViewModel(
             activity = facts.activity,
             purpose = facts.purpose,
             capturedBy = capturedBy ?: state.value.me.orEmpty(),
-            location = facts.location,
+            location = location,
             address = facts.address,
             originalName = path.substringAfterLast('/'),
         )

@@ -19,6 +19,7 @@ import kotlinx.coroutines.sync.withLock
 import org.casetrail.CaptureInput
 import org.casetrail.Choice
 import org.casetrail.EvidenceView
+import org.casetrail.Location
 import org.casetrail.OfficerView
 import org.casetrail.RecordView
 import org.casetrail.RefusalInput
@@ -160,9 +161,16 @@ class RefusalViewModel(
 
     /**
      * Captures the camera's file at [path] as evidence of the refusal (activity
-     * `refusal_to_sign`, taken by the noting officer) and links it.
+     * `refusal_to_sign`, taken by the noting officer) and links it; [locate] gives where (a fix,
+     * or why there is none).
      */
-    fun captureAndAttach(path: String, purpose: String, kind: String? = null): Job = launch {
+    fun captureAndAttach(
+        path: String,
+        purpose: String,
+        kind: String? = null,
+        locate: (suspend () -> Location)? = null,
+    ): Job = launch {
+        val location = locate?.invoke()
         val s = state.value
         val input = CaptureInput(
             caseId = s.record.caseId,
@@ -171,7 +179,7 @@ class RefusalViewModel(
             activity = "refusal_to_sign",
             purpose = purpose,
             capturedBy = s.notedBy,
-            location = null,
+            location = location,
             address = "",
             originalName = path.substringAfterLast('/'),
         )

@@ -12,6 +12,7 @@ package org.casetrail.client
 
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
+import org.casetrail.PadLimits
 import org.casetrail.PadPoint
 import org.casetrail.PadStrokes
 import org.casetrail.RecordView
@@ -20,6 +21,8 @@ import org.casetrail.SlotView
 data class SignatureState(
     val record: RecordView,
     val slot: SlotView,
+    /** What the core accepts from a pad; null until [SignatureViewModel.load]. */
+    val limits: PadLimits? = null,
     val width: Int = 0,
     val height: Int = 0,
     val strokes: List<List<PadPoint>> = emptyList(),
@@ -41,14 +44,18 @@ data class SignatureState(
     val affirmed: String get() = affirmation.ifBlank { slot.affirmation }
 
     val canSign: Boolean
-        get() = width >= MIN_SIDE && height >= MIN_SIDE && pointCount > 0 && !signing && signed == null
-}
+        get() {
+            val l = limits ?: return false
+            return width >= l.minSide.toInt() && height >= l.minSide.toInt() && pointCount > 0 && !signing && signed == null
+        }
 
-/** The core's limits on pad strokes. */
-private const val MIN_SIDE = 16
-private const val MAX_SIDE = 4096
-private const val MAX_STROKES = 2000
-private const val MAX_POINTS = 50_000
+    /** Whether another stroke, or another point, stays within the core's limits. */
+    internal val full: Boolean
+        get() = limits?.let { strokes.size >= it.maxStrokes.toInt() || pointCount >= it.maxPoints.toInt() } ?: false
+
+    internal val pointsFull: Boolean
+        get() = limits?.let { pointCount >= it.maxPoints.toInt() } ?: false
+}
 
 class SignatureViewModel(
     private val repo: CaseTrailRepository,
@@ -57,16 +64,27 @@ class SignatureViewModel(
     scope: CoroutineScope,
 ) : CoreViewModel<SignatureState>(SignatureState(record, slot), scope) {
 
+    /** Asks the core what a pad may hand over; call when the pad opens. */
+    fun load(): Job = launch {
+        when (val limits = repo.padLimits()) {
+            is Outcome.Ok -> update { s -> s.copy(limits = limits.value).let { it.fitted(it.width, it.height) } }
+            is Outcome.Failed -> update { it.copy(error = limits.error) }
+        }
+    }
+
     /** The pad's size in pixels (call on layout). Clears what was drawn if the size changes. */
-    fun resize(width: Int, height: Int) = update {
-        val w = width.coerceIn(0, MAX_SIDE)
-        val h = height.coerceIn(0, MAX_SIDE)
-        if (w == it.width && h == it.height) it else it.copy(width = w, height = h, strokes = emptyList(), origin = null)
+    fun resize(width: Int, height: Int) = update { it.fitted(width, height) }
+
+    private fun SignatureState.fitted(width: Int, height: Int): SignatureState {
+        val max = limits?.maxSide?.toInt() ?: Int.MAX_VALUE
+        val w = width.coerceIn(0, max)
+        val h = height.coerceIn(0, max)
+        return if (w == this.width && h == this.height) this else copy(width = w, height = h, strokes = emptyList(), origin = null)
     }
 
     /** A finger or stylus touches the pad at [timeMs] (the event's own clock, e.g. uptime). */
     fun down(x: Float, y: Float, pressure: Float, timeMs: Long) = update { s ->
-        if (s.strokes.size >= MAX_STROKES || s.pointCount >= MAX_POINTS) return@update s
+        if (s.full) return@update s
         val origin = s.origin ?: timeMs
         s.copy(origin = origin, strokes = s.strokes + listOf(listOf(s.point(x, y, pressure, timeMs, origin, 0u))))
     }
@@ -75,7 +93,7 @@ class SignatureViewModel(
     fun move(x: Float, y: Float, pressure: Float, timeMs: Long) = update { s ->
         val origin = s.origin
         val current = s.strokes.lastOrNull()
-        if (origin == null || current == null || s.pointCount >= MAX_POINTS) return@update s
+        if (origin == null || current == null || s.pointsFull) return@update s
         val last = current.lastOrNull()?.tMs ?: 0u
         s.copy(strokes = s.strokes.dropLast(1) + listOf(current + s.point(x, y, pressure, timeMs, origin, last)))
     }

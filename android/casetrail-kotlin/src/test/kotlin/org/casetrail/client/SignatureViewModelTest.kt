@@ -19,6 +19,7 @@ suspend fun padStrokesSignTheSlot() = withWorkspace { ws ->
     val record = ws.finalizedInquiry(case.id)
     val slot = record.slots.first { it.role == "officer" }
     val pad = SignatureViewModel(ws.repo, record, slot, ws.scope)
+    pad.load().join()
     assertEquals(false, pad.state.value.canSign)
 
     pad.resize(480, 240)
@@ -58,6 +59,7 @@ suspend fun affirmationAboveThePad() = withWorkspace { ws ->
     val slot = record.slots.first { it.role == "interviewee" }
     assertEquals("以上笔录我看过，与我说的相符", slot.affirmation, "the core gives the slot its words")
     val pad = SignatureViewModel(ws.repo, record, slot, ws.scope)
+    pad.load().join()
     assertEquals(slot.affirmation, pad.state.value.affirmed)
 
     // Words of their own replace the slot's; blank ones do not, as in the core.
@@ -72,6 +74,7 @@ suspend fun staleVersionIsNotSigned() = withWorkspace { ws ->
     val record = ws.finalizedInquiry(case.id)
     val slot = record.slots.first { it.role == "interviewee" }
     val pad = SignatureViewModel(ws.repo, record, slot, ws.scope)
+    pad.load().join()
     pad.resize(300, 150)
     pad.stroke(5L, 60f)
 

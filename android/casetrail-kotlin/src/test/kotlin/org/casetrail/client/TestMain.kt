@@ -30,6 +30,8 @@ private val tests: List<Pair<String, suspend () -> Unit>> = listOf(
     "refusal: cannot submit until the rules are met, then the slot is refused" to { refusalNeedsEverythingThenRefuses() },
     "refusal: officer slots cannot be refused" to { officerSlotIsNotRefusable() },
     "refusal: the core's own field errors land on the sheet" to { coreRefusalErrorLandsOnField() },
+    "serve: left at the premises with a witness who signs and a photo" to { serveLeftAtPremisesWithWitnessAndPhoto() },
+    "serve: the inputs asked follow the method" to { serveInputsFollowTheMethod() },
     "sync: not enrolled leads to the enrol screen" to { notEnrolledLeadsToEnrol() },
     "sync: unreachable back office means retry later" to { unreachableMeansRetryLater() },
     "sync: a bad address is an input error" to { badAddressIsInputError() },
