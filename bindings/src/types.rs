@@ -139,6 +139,8 @@ pub struct RecordView {
     pub finalized_at: Option<SystemTime>,
     /// Its signature slots (once finalized).
     pub slots: Vec<SlotView>,
+    /// An outward document, finalized: it can be served (Art. 17).
+    pub can_serve: bool,
 }
 
 impl RecordView {
@@ -163,6 +165,8 @@ impl RecordView {
                 .iter()
                 .map(|s| SlotView::new(s, r.status == RecordStatus::Finalized, lang))
                 .collect(),
+            can_serve: r.status == RecordStatus::Finalized
+                && casetrail_core::rules::requirement(r.kind).served,
         }
     }
 }

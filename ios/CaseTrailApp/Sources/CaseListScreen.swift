@@ -128,47 +128,54 @@ struct DeadlineRow: View {
 @MainActor
 final class NewCaseModel: ObservableObject {
     private let core: CaseTrail
-    @Published var fields: [JSONField] = []
+    /// The case as entered, typed: it starts from the core's sample (two officers, one company).
+    @Published var draft: CaseDraftInput?
+    /// The core's pick-lists for the codes of a case, with their labels.
+    @Published private(set) var lists: [String: [Choice]] = [:]
     @Published var errors = FieldErrors()
     @Published var problem: Problem?
     @Published private(set) var busy = false
     @Published private(set) var created: CaseRow?
 
+    /// The lists a case's codes come from (`choices(list:)`), by the draft field that takes them.
+    static let listOf = [
+        "cause": "violation_type", "source": "case_source", "procedure": "procedure",
+        "initial_status": "case_status", "party_kind": "party_kind",
+    ]
+
     init(core: CaseTrail) {
         self.core = core
     }
 
-    /// Starts from the core's sample draft: the only full CaseDraft the core offers.
     func load() async {
-        guard fields.isEmpty else { return }
+        guard draft == nil else { return }
         let core = self.core
+        let names = Array(Self.listOf.values)
         do {
-            let draft = try await offMain { try core.sampleCaseDraft(caseNo: "") }
-            fields = JSONForm.fields(of: draft) ?? []
+            let (sample, lists) = try await offMain { () throws -> (CaseDraftInput, [String: [Choice]]) in
+                var lists: [String: [Choice]] = [:]
+                for list in names { lists[list] = try core.choices(list: list) }
+                return (core.sampleCaseDraft(caseNo: ""), lists)
+            }
+            self.draft = sample
+            self.lists = lists
         } catch {
             problem = Problem(error)
         }
     }
 
     func create() async {
+        guard let draft else { return }
         errors.removeAll()
-        let draft: String
-        do {
-            draft = try JSONForm.json(of: fields)
-        } catch let bad as JSONForm.BadValue {
-            errors.set(String(localized: "form.bad_json"), at: bad.key)
-            return
-        } catch {
-            problem = Problem(error)
-            return
-        }
         busy = true
         defer { busy = false }
         let core = self.core
         do {
-            created = try await offMain { try core.createCase(draftJson: draft) }
+            created = try await offMain { try core.createCase(draft: draft) }
         } catch {
-            if !errors.place(error, among: fields.map(\.key)) {
+            let keys = ["case_no", "title", "cause", "cause_text", "procedure", "source", "handling_unit",
+                        "initial_status", "officers", "parties", "legal_basis"]
+            if !errors.place(error, among: keys) {
                 problem = Problem(error)
             }
         }
@@ -183,13 +190,54 @@ struct NewCaseSheet: View {
         _model = StateObject(wrappedValue: NewCaseModel(core: core))
     }
 
+    private func text(_ label: LocalizedStringKey, _ value: Binding<String>, error key: String) -> some View {
+        VStack(alignment: .leading) {
+            TextField(label, text: value)
+            if let e = model.errors[key] { Text(e).font(.caption).foregroundColor(.red) }
+        }
+    }
+
+    private func picker(_ label: LocalizedStringKey, _ value: Binding<String>, list: String) -> some View {
+        Picker(label, selection: value) {
+            ForEach(model.lists[list] ?? [], id: \.code) { Text($0.label).tag($0.code) }
+        }
+    }
+
     var body: some View {
         NavigationStack {
             Form {
                 Section {
                     Text("cases.new.hint").font(.footnote).foregroundColor(.secondary)
                 }
-                JSONFieldsEditor(fields: $model.fields, errors: model.errors)
+                if let binding = Binding($model.draft) {
+                    Section("cases.new.case") {
+                        text("cases.new.case_no", binding.caseNo, error: "case_no")
+                        text("cases.new.title", binding.title, error: "title")
+                        picker("cases.new.cause", binding.cause, list: "violation_type")
+                        text("cases.new.cause_text", binding.causeText, error: "cause_text")
+                        picker("cases.new.source", binding.source, list: "case_source")
+                        picker("cases.new.procedure", binding.procedure, list: "procedure")
+                        picker("cases.new.initial_status", binding.initialStatus, list: "case_status")
+                        Toggle("cases.new.is_major", isOn: binding.isMajor)
+                        Toggle("cases.new.emergency_start", isOn: binding.emergencyStart)
+                        text("cases.new.handling_unit", binding.handlingUnit, error: "handling_unit")
+                    }
+                    Section("cases.new.officers") {
+                        ForEach(binding.officers.indices, id: \.self) { i in
+                            TextField("cases.new.officer_name", text: binding.officers[i].name)
+                            TextField("cases.new.officer_cert", text: binding.officers[i].certNo)
+                        }
+                        if let e = model.errors["officers"] { Text(e).font(.caption).foregroundColor(.red) }
+                    }
+                    Section("cases.new.parties") {
+                        ForEach(binding.parties.indices, id: \.self) { i in
+                            picker("cases.new.party_kind", binding.parties[i].kind, list: "party_kind")
+                            TextField("cases.new.party_name", text: binding.parties[i].name)
+                            TextField("cases.new.party_address", text: binding.parties[i].address)
+                        }
+                        if let e = model.errors["parties"] { Text(e).font(.caption).foregroundColor(.red) }
+                    }
+                }
             }
             .navigationTitle("cases.new")
             .navigationBarTitleDisplayMode(.inline)
@@ -199,7 +247,7 @@ struct NewCaseSheet: View {
                 }
                 ToolbarItem(placement: .confirmationAction) {
                     Button("common.create") { Task { await model.create() } }
-                        .disabled(model.busy || model.fields.isEmpty)
+                        .disabled(model.busy || model.draft == nil)
                 }
             }
             .problemAlert($model.problem)

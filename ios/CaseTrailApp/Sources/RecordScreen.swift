@@ -3,8 +3,7 @@
 // the core says it can (`canSign`), or refused with the reason, a witness and audio/video proof
 // (Art. 9) when the core says it can (`canRefuse`). A draft can be amended or finalized; any
 // record can be voided with a reason, and stays in the file, marked. A finalized outward
-// document the core still finds unserved (`document_not_served` about this record) offers
-// serving it (`ServeScreen`).
+// document (`canServe`, the core's rule) offers serving it (`ServeScreen`).
 
 import CaseTrail
 import SwiftUI
@@ -17,8 +16,6 @@ final class RecordModel: ObservableObject {
     @Published var record: RecordView?
     /// Labels of the kind's fields, by schema path (`qa[].answer`).
     @Published private(set) var labels: [String: String] = [:]
-    /// The core finds this finalized document not served yet.
-    @Published private(set) var awaitsService = false
     @Published var problem: Problem?
     @Published private(set) var busy = false
 
@@ -32,13 +29,8 @@ final class RecordModel: ObservableObject {
     func load() async {
         let (core, caseId, recordId) = (self.core, self.caseId, self.recordId)
         do {
-            let (detail, findings) = try await offMain {
-                (try core.caseDetail(caseId: caseId), try core.findings(caseId: caseId))
-            }
+            let detail = try await offMain { try core.caseDetail(caseId: caseId) }
             record = detail.records.first(where: { $0.id == recordId })
-            awaitsService = findings.contains {
-                $0.code == "document_not_served" && $0.key.hasSuffix("@" + recordId)
-            }
             if labels.isEmpty, let kind = record?.kind {
                 let schema = try await offMain { try core.formSchema(kind: kind) }
                 labels = Dictionary(
@@ -193,7 +185,7 @@ struct RecordScreen: View {
             if record.status == "draft" {
                 Button("record.finalize") { Task { await model.finalize() } }
             }
-            if model.awaitsService {
+            if record.canServe {
                 Button("record.serve") { serving = true }
                     .bold()
             }

@@ -53,7 +53,7 @@ final class CaseTrailTests: XCTestCase {
 
     func testCaseRecordAndSignature() throws {
         let core = try openCore()
-        let row = try core.createCase(draftJson: core.sampleCaseDraft(caseNo: "T-1"))
+        let row = try core.createCase(draft: core.sampleCaseDraft(caseNo: "T-1"))
         XCTAssertEqual(try core.listCases().map(\.id), [row.id])
 
         let sample = try core.sampleRecordFields(caseId: row.id, kind: "inquiry_record")
@@ -128,7 +128,7 @@ final class CaseTrailTests: XCTestCase {
     /// with values whose fields the schema has.
     func testEveryKindRendersFromItsSchema() throws {
         let core = try openCore()
-        let row = try core.createCase(draftJson: core.sampleCaseDraft(caseNo: "T-3"))
+        let row = try core.createCase(draft: core.sampleCaseDraft(caseNo: "T-3"))
         for kind in core.recordKinds() {
             let schema = try core.formSchema(kind: kind.code)
             XCTAssertEqual(schema.kind, kind.code)
@@ -163,7 +163,7 @@ final class CaseTrailTests: XCTestCase {
     /// A form in progress is saved on every change, listed for the case, and saved as a record.
     func testFormDraftsSaveListAndBecomeRecords() throws {
         let core = try openCore()
-        let row = try core.createCase(draftJson: core.sampleCaseDraft(caseNo: "T-4"))
+        let row = try core.createCase(draft: core.sampleCaseDraft(caseNo: "T-4"))
         let target = DraftFor.newRecord(caseId: row.id, kind: "inquiry_record")
         let first = try core.saveFormDraft(
             draftId: nil, target: target,
@@ -186,7 +186,7 @@ final class CaseTrailTests: XCTestCase {
 
     func testInvalidInputNamesTheField() throws {
         let core = try openCore()
-        let row = try core.createCase(draftJson: core.sampleCaseDraft(caseNo: "T-2"))
+        let row = try core.createCase(draft: core.sampleCaseDraft(caseNo: "T-2"))
         XCTAssertThrowsError(
             try core.addRecord(
                 caseId: row.id, kind: "inquiry_record", bodyJson: #"{"officers":["nobody"]}"#)

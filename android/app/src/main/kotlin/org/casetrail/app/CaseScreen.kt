@@ -134,8 +134,8 @@ private fun RecordCard(r: RecordView, go: (Screen) -> Unit, onFinalize: () -> Un
                 if (r.status != "void") {
                     TextButton(onClick = { go(Screen.RecordForm(r.caseId, amend = r)) }) { Text(stringResource(R.string.record_amend)) }
                 }
-                // Whether this kind is served is the core's rule: it refuses a document that is not.
-                if (r.status == "finalized") TextButton(onClick = { go(Screen.Serve(r)) }) { Text(stringResource(R.string.case_serve)) }
+                // Whether this record can be served is the core's rule (an outward document, finalized).
+                if (r.canServe) TextButton(onClick = { go(Screen.Serve(r)) }) { Text(stringResource(R.string.case_serve)) }
             }
             r.slots.forEach { slot ->
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
