@@ -4,6 +4,7 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use casetrail_core::i18n::Lang;
 use casetrail_core::media::{Stroke, StrokePoint, Strokes};
@@ -761,6 +762,24 @@ impl CaseTrail {
             .collect::<Result<_>>()?;
         req.av_evidence = self.ids("av_evidence", &input.av_evidence)?;
         req.tracking_no = input.tracking_no.clone();
+        req.entrusted_to = input.entrusted_to.clone();
+        req.entrust_reason = input.entrust_reason.clone();
+        req.electronic_channel = input.electronic_channel.clone();
+        req.electronic_consent = input
+            .electronic_consent
+            .as_deref()
+            .map(|r| self.id("electronic_consent", r))
+            .transpose()?;
+        let instant = |t: Option<SystemTime>| t.map(chrono::DateTime::<chrono::Utc>::from);
+        req.electronic_arrived_at = instant(input.electronic_arrived_at);
+        req.published_at = instant(input.published_at);
+        req.return_receipt_on = input
+            .return_receipt_on
+            .map(|d| {
+                chrono::NaiveDate::from_ymd_opt(d.year, d.month, d.day)
+                    .ok_or_else(|| self.bad("return_receipt_on"))
+            })
+            .transpose()?;
         req.notice_medium = input.notice_medium.clone();
         req.why_other_methods_failed = input.why_other_methods_failed.clone();
         let r = self.ws.serve_document(req).map_err(|e| self.err(e))?;

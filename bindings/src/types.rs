@@ -496,7 +496,8 @@ pub struct RefusalInput {
     pub av_evidence: Vec<String>,
 }
 
-/// Serving a document (Art. 17). Fields a method does not use stay empty.
+/// Serving a document (Art. 17). Fields a method does not use stay empty (every one but the
+/// document, the method and the officers has a default).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ServeInput {
     /// The finalized document served.
@@ -504,28 +505,59 @@ pub struct ServeInput {
     /// Method code (`direct`, `leave_at_premises`, `mail`, `electronic`, `entrusted`, `public_notice`).
     pub method: String,
     /// When (default: now, by the workspace clock).
+    #[uniffi(default)]
     pub served_at: Option<SystemTime>,
     /// Where.
+    #[uniffi(default)]
     pub address: String,
     /// Who received it, if someone did.
+    #[uniffi(default)]
     pub receiver_name: Option<String>,
     /// The receiver's relation to the case (a code of `choices("relation")`); empty takes the
     /// service form's default for a receiver.
+    #[uniffi(default)]
     pub receiver_relation: String,
     /// The serving officers (certificate numbers).
     pub officers: Vec<String>,
     /// Why it was refused (leave at premises).
+    #[uniffi(default)]
     pub refusal_reason: String,
     /// Witnesses (leave at premises); a witness's strokes sign their slot on the receipt.
+    #[uniffi(default)]
     pub witnesses: Vec<WitnessInput>,
     /// Photos/video of the service.
+    #[uniffi(default)]
     pub av_evidence: Vec<String>,
     /// Postal tracking number (mail).
+    #[uniffi(default)]
     pub tracking_no: String,
     /// Where it was published (public notice).
+    #[uniffi(default)]
     pub notice_medium: String,
     /// Why other methods failed (public notice).
+    #[uniffi(default)]
     pub why_other_methods_failed: String,
+    /// The body entrusted or forwarded to (entrusted, forwarded).
+    #[uniffi(default)]
+    pub entrusted_to: String,
+    /// Why it was entrusted or forwarded.
+    #[uniffi(default)]
+    pub entrust_reason: String,
+    /// The electronic channel (electronic).
+    #[uniffi(default)]
+    pub electronic_channel: String,
+    /// The record of the party's consent to electronic service (electronic).
+    #[uniffi(default)]
+    pub electronic_consent: Option<String>,
+    /// When it reached the recipient's system (electronic).
+    #[uniffi(default)]
+    pub electronic_arrived_at: Option<SystemTime>,
+    /// When the notice was published (public notice).
+    #[uniffi(default)]
+    pub published_at: Option<SystemTime>,
+    /// The date on the return receipt (mail).
+    #[uniffi(default)]
+    pub return_receipt_on: Option<crate::case_input::Day>,
 }
 
 /// Sync progress, for a progress bar.
