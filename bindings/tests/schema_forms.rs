@@ -316,3 +316,79 @@ fn a_missing_required_field_comes_back_on_its_path_with_its_article() {
         assert!(p.message.contains("第"), "cites its article: {}", p.message);
     }
 }
+
+#[test]
+fn a_service_keeps_every_fact_its_method_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = CaseTrail::open(
+        dir.path().join("home").display().to_string(),
+        Arc::new(MemoryVault::default()),
+        "zh".into(),
+    )
+    .unwrap();
+    let case = ws
+        .create_case(ws.sample_case_draft("望统检〔2026〕92号".into()))
+        .unwrap();
+    let order = ws
+        .add_record_fields(
+            case.id.clone(),
+            "rectification_order".into(),
+            ws.sample_record_fields(case.id.clone(), "rectification_order".into())
+                .unwrap(),
+        )
+        .unwrap();
+    let order = ws.finalize_record(order.id).unwrap();
+    assert!(order.can_serve, "an outward document, finalized");
+    let detail = ws.case_detail(case.id.clone()).unwrap();
+    use chrono::Datelike;
+    // The return receipt comes back the day it is posted, here (Beijing time).
+    let today = (chrono::Utc::now() + chrono::TimeDelta::hours(8)).date_naive();
+    let day = Day {
+        year: today.year(),
+        month: today.month(),
+        day: today.day(),
+    };
+    let receipt = ws
+        .serve_document(ServeInput {
+            document_id: order.id.clone(),
+            method: "postal".into(),
+            served_at: None,
+            address: detail.parties[0].address.clone(),
+            receiver_name: None,
+            receiver_relation: String::new(),
+            officers: detail.officers.iter().map(|o| o.cert_no.clone()).collect(),
+            refusal_reason: String::new(),
+            witnesses: vec![],
+            av_evidence: vec![],
+            tracking_no: "EMS1234567890CN".into(),
+            notice_medium: String::new(),
+            why_other_methods_failed: String::new(),
+            entrusted_to: String::new(),
+            entrust_reason: String::new(),
+            electronic_channel: String::new(),
+            electronic_consent: None,
+            electronic_arrived_at: None,
+            published_at: None,
+            return_receipt_on: Some(day),
+        })
+        .unwrap();
+    assert!(!receipt.can_serve, "a receipt is not served itself");
+    let date = receipt
+        .fields
+        .iter()
+        .find(|e| e.path == "return_receipt_on")
+        .map(|e| e.value.clone());
+    assert_eq!(
+        date,
+        Some(FieldValue::Date {
+            year: day.year,
+            month: day.month,
+            day: day.day
+        })
+    );
+    assert!(receipt.fields.iter().any(|e| e.path == "tracking_no"
+        && e.value
+            == FieldValue::Text {
+                value: "EMS1234567890CN".into()
+            }));
+}
