@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 
 use casetrail_core::Workspace;
@@ -41,6 +41,8 @@ fn here() -> Option<LocationReading> {
 
 const ADDRESS: &str = "辽宁省抚顺市望花区和平路东段18号";
 
+/// A photo taken at `at` (the story happens over the past hours; the photo says when it was
+/// taken, inside the act it documents).
 fn capture(
     ws: &Workspace,
     case: CaseId,
@@ -48,6 +50,7 @@ fn capture(
     bytes: &[u8],
     activity: RecordedActivity,
     purpose: &str,
+    at: DateTime<Utc>,
 ) -> anyhow::Result<EvidenceId> {
     let req = CaptureRequest {
         case_id: case,
@@ -56,7 +59,7 @@ fn capture(
         activity,
         purpose: purpose.into(),
         category: None,
-        captured_at: None,
+        captured_at: Some(at),
         captured_by: sample::officers()[0].cert_no.clone(),
         location: here(),
         address: ADDRESS.into(),
@@ -151,13 +154,14 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     crate::field::sign_all_pending(&ws, &receipt, 1)?;
     step("demo-notice-served", &[]);
 
+    // The story of the day: the inspection from 2½ hours ago for 90 minutes (its photos inside
+    // it), then the inquiry of the statistician for 45 minutes, then the order left at the
+    // premises now. The same two officers never do two things at once.
+    let onsite_start = now - TimeDelta::minutes(150);
     // 2. On site: the on-site inspection record with two photos; certificates shown.
     let onsite = ws.add_record(
         case.id,
-        RecordBody::OnsiteInspectionRecord(sample::onsite_record(
-            now - TimeDelta::minutes(100),
-            party.id,
-        )),
+        RecordBody::OnsiteInspectionRecord(sample::onsite_record(onsite_start, party.id)),
     )?;
     capture(
         &ws,
@@ -166,6 +170,7 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         PREMISES,
         RecordedActivity::OnsiteInspection,
         "企业生产经营现场",
+        onsite_start + TimeDelta::minutes(15),
     )?;
     capture(
         &ws,
@@ -174,12 +179,13 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         LEDGER,
         RecordedActivity::EvidenceCollection,
         "2025年销售台账",
+        onsite_start + TimeDelta::minutes(40),
     )?;
     let onsite = ws.finalize_record(onsite.id)?;
     step("demo-onsite", &[("hash", &onsite.content_hash.short())]);
 
     // 3. The inquiry: questions and answers, read back, signed by the interviewee and officers.
-    let inquiry_body = sample::inquiry_record(now - TimeDelta::minutes(50));
+    let inquiry_body = sample::inquiry_record(now - TimeDelta::minutes(55));
     let turns = inquiry_body.qa.len().to_string();
     let inquiry = ws.add_record(case.id, RecordBody::InquiryRecord(inquiry_body))?;
     let inquiry = ws.finalize_record(inquiry.id)?;
@@ -190,16 +196,17 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     );
 
     // 4. The party refuses to sign the on-site record: reason, witness, a photo there and then.
-    for slot in onsite
+    for (i, slot) in onsite
         .slots
         .iter()
         .filter(|s| s.spec.role == Some(SignerRole::Officer))
+        .enumerate()
     {
         ws.sign_slot(casetrail_core::SignRequest {
             record_id: onsite.id,
             slot_id: slot.id,
             content_hash: onsite.content_hash,
-            strokes: sample::handwriting(20),
+            strokes: sample::handwriting(20 + i as u32),
             affirmation: String::new(),
         })?;
     }
@@ -210,6 +217,7 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         REFUSAL,
         RecordedActivity::RefusalToSign,
         "当事人拒绝签字的现场",
+        onsite_start + TimeDelta::minutes(85),
     )?;
     let party_slot = onsite
         .slots
@@ -254,13 +262,12 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         REFUSAL,
         RecordedActivity::ServiceLeave,
         "留置送达过程",
+        now,
     )?;
     let mut leave = ServeRequest::new(order.id, ServiceMethod::LeaveAtPremises);
-    leave.served_at = Some(now);
     leave.address = party.address.clone();
     leave.officers = certs.clone();
     leave.refusal_reason = "法定代表人拒绝签收".into();
-    leave.refused_at = Some(now);
     leave.witnesses = vec![WitnessInput {
         person: Person {
             name: "刘建华".into(),

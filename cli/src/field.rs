@@ -288,12 +288,18 @@ pub fn serve(out: &Out, home: &Path, a: ServeArgs) -> anyhow::Result<ExitCode> {
 /// A workspace helper for the demo: sign every slot of a record that is still pending.
 pub fn sign_all_pending(ws: &Workspace, record: &Record, seed: u32) -> anyhow::Result<Record> {
     let mut current = record.clone();
-    for slot in record.slots.iter().filter(|s| s.outcome().is_none()) {
+    // Each signer's own hand: a different seed for every slot.
+    for (i, slot) in record
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.outcome().is_none())
+    {
         current = ws.sign_slot(SignRequest {
             record_id: record.id,
             slot_id: slot.id,
             content_hash: record.content_hash,
-            strokes: casetrail_core::sample::handwriting(seed + current.slots.len() as u32),
+            strokes: casetrail_core::sample::handwriting(seed + i as u32),
             affirmation: String::new(),
         })?;
     }

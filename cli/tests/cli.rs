@@ -322,6 +322,58 @@ fn the_demo_runs_and_verifies() {
     // The demo left a real workspace behind.
     let cases = json(&home, &["case", "list"]);
     assert_eq!(cases.as_array().unwrap().len(), 1);
+    // Its story holds together: the photos of the inspection fall inside it, the inquiry does
+    // not overlap it (the same two officers), and every signer signed in a hand of their own.
+    let id = cases[0]["id"].as_str().unwrap().to_owned();
+    let case = json(&home, &["case", "show", &id]);
+    let time =
+        |v: &serde_json::Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    let record = |kind: &str| {
+        case["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == kind)
+            .unwrap()
+            .clone()
+    };
+    let onsite = record("onsite_inspection_record");
+    let inquiry = record("inquiry_record");
+    let (start, end) = (
+        time(&onsite["body"]["start_at"]),
+        time(&onsite["body"]["end_at"]),
+    );
+    assert!(
+        time(&inquiry["body"]["start_at"]) >= end,
+        "the inquiry follows the inspection"
+    );
+    let evidence = case["evidence"].as_array().unwrap();
+    let photos: Vec<_> = evidence
+        .iter()
+        .filter(|e| e["record_id"] == onsite["id"] && e["kind"] == "photo")
+        .collect();
+    assert!(photos.len() >= 3, "{photos:?}");
+    for e in photos {
+        let at = time(&e["captured_at"]);
+        assert!(
+            start <= at && at <= end,
+            "a photo of the inspection at {at}, outside it"
+        );
+    }
+    let mut hands: Vec<&str> = evidence
+        .iter()
+        .filter(|e| e["kind"] == "signature")
+        .map(|e| e["sha256"].as_str().unwrap())
+        .collect();
+    let signatures = hands.len();
+    assert!(signatures >= 8, "{signatures} signatures");
+    hands.sort_unstable();
+    hands.dedup();
+    assert_eq!(
+        hands.len(),
+        signatures,
+        "two signers with the very same strokes"
+    );
     // It refuses to run over an existing workspace.
     assert_eq!(casetrail(&home, &["demo"]).status.code(), Some(1));
 }
