@@ -291,6 +291,9 @@ casetrail_model::code_enum!(
         EnforcementResultMissing = "enforcement_result_missing",
         /// The decision has no record of its execution.
         ExecutionRecordMissing = "execution_record_missing",
+        /// Events of the case were recorded while the phone's clock was off by more than five
+        /// minutes: their times are not to be relied on.
+        ClockUnreliable = "clock_unreliable",
         /// A rectification order was not checked.
         ComplianceCheckMissing = "compliance_check_missing",
         /// A penalty was not made public.
@@ -304,6 +307,25 @@ impl PartialEq<&str> for FindingCode {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
+}
+
+/// The events of a case recorded under a clock that was off (`clock::clock_flags`), as one
+/// warning naming them and the largest skew, in minutes; none when there are none.
+pub fn clock_finding(flags: &[crate::ClockFlag]) -> Option<Finding> {
+    let worst = flags.iter().map(|f| f.skew_ms.unsigned_abs()).max()?;
+    let events: Vec<String> = flags.iter().map(|f| format!("#{}", f.seq)).collect();
+    let mut f = Finding::new(
+        FindingCode::ClockUnreliable,
+        Severity::Warning,
+        Subject::Case,
+        &[measures(3)],
+    );
+    f.facts = vec![
+        ("count", flags.len().to_string()),
+        ("events", events.join(", ")),
+        ("minutes", (worst / 60_000).to_string()),
+    ];
+    Some(f)
 }
 
 /// The completeness report of a case file at `now` (some findings depend on whether a date has

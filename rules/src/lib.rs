@@ -13,6 +13,7 @@
 mod authz;
 mod calendar;
 mod cite;
+mod clock;
 mod deadlines;
 mod findings;
 pub mod form;
@@ -34,8 +35,9 @@ use casetrail_model::{
 };
 use casetrail_model::{ValidationCode, ValidationError};
 pub use cite::{Cite, Source};
+pub use clock::{ClockFlag, ClockFlagKind, SKEW_LIMIT_MS, SkewAnchor, TimedEvent, clock_flags};
 pub use deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines, end_of_day};
-pub use findings::{Finding, FindingCode, Severity, Subject, completeness};
+pub use findings::{Finding, FindingCode, Severity, Subject, clock_finding, completeness};
 pub use form::{FormSchema, schema as form_schema, schemas as form_schemas};
 pub use form_check::{check_body_json, parse_body};
 pub use form_values::{Entry as FormEntry, body_from_entries, entries as form_entries};

@@ -41,7 +41,12 @@ impl SqliteStorage {
                 .filter(|e| file.uploads.contains_key(&e.id))
                 .map(|e| e.original.sha256)
                 .collect();
-            let findings = rules::completeness(&file, now);
+            // The same rules as the phone's `check_case`, the clock's among them.
+            let (timeline, anchors) = store.read(|v| v.case_timeline(summary.id))?;
+            let mut findings = rules::completeness(&file, now);
+            findings.extend(rules::clock_finding(&rules::clock_flags(
+                &timeline, &anchors,
+            )));
             let records = file
                 .records
                 .iter()

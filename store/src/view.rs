@@ -697,6 +697,77 @@ impl<'a> View<'a> {
         journal_rows(self.conn, None)
     }
 
+    /// The clocks of the events that name `case`, each with its chain's previous event's, and
+    /// every skew the devices observed at a sync: what `rules::clock_flags` judges. A row whose
+    /// header does not parse is left out (`verify` names it).
+    pub fn case_timeline(
+        &self,
+        case: CaseId,
+    ) -> Result<(
+        Vec<casetrail_rules::TimedEvent>,
+        Vec<casetrail_rules::SkewAnchor>,
+    )> {
+        use casetrail_protocol::events::v1::Event;
+        use casetrail_protocol::journal::EventHeader;
+        let clocks = |bytes: &[u8]| EventHeader::parse_canonical(bytes).ok().map(|h| h.at);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT j.device_id, j.seq, j.header, p.header FROM journal j
+             LEFT JOIN journal p ON p.device_id = j.device_id AND p.seq = j.seq - 1
+             WHERE j.case_id = ?1 ORDER BY j.pos",
+        )?;
+        let rows = stmt
+            .query_map(params![case.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, Option<Vec<u8>>>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let timeline = rows
+            .into_iter()
+            .filter_map(|(device, seq, header, prev)| {
+                Some(casetrail_rules::TimedEvent {
+                    device: device.parse().ok()?,
+                    seq: seq.max(0) as u64,
+                    at: clocks(&header)?,
+                    prev: prev.as_deref().and_then(clocks),
+                })
+            })
+            .collect();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_id, seq, header, body FROM journal WHERE kind = 'device.clock_skew' ORDER BY pos",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let anchors = rows
+            .into_iter()
+            .filter_map(|(device, seq, header, body)| {
+                let Ok(Some(Event::ClockSkewObserved(skew))) =
+                    Event::parse("device.clock_skew", &body)
+                else {
+                    return None;
+                };
+                Some(casetrail_rules::SkewAnchor {
+                    device: device.parse().ok()?,
+                    seq: seq.max(0) as u64,
+                    at: clocks(&header)?,
+                    skew_ms: skew.skew_ms,
+                })
+            })
+            .collect();
+        Ok((timeline, anchors))
+    }
+
     /// The events that name `case` (and the genesis events), in storage order.
     pub fn journal_for_case(&self, case: CaseId) -> Result<Vec<StoredEvent>> {
         journal_rows(self.conn, Some(case))

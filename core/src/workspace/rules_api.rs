@@ -40,9 +40,17 @@ impl Workspace {
         self.store().read(|v| Ok(v.case_file(id)?))
     }
 
-    /// The completeness report of a case at `now`.
+    /// The completeness report of a case at `now`, and a warning when events of the case were
+    /// recorded under a clock that was off (`rules::clock_flags`).
     pub fn check_case(&self, id: CaseId, now: DateTime<Utc>) -> Result<Vec<Finding>> {
-        Ok(rules::completeness(&self.case_file(id)?, now))
+        let (file, (timeline, anchors)) = self
+            .store()
+            .read(|v| Ok::<_, Error>((v.case_file(id)?, v.case_timeline(id)?)))?;
+        let mut findings = rules::completeness(&file, now);
+        findings.extend(rules::clock_finding(&rules::clock_flags(
+            &timeline, &anchors,
+        )));
+        Ok(findings)
     }
 
     /// Every deadline of a case, with its state at `now`.

@@ -467,3 +467,64 @@ fn direct_tampering_with_the_database_file_is_named_by_verify() {
     assert!(found.contains(&(2, DefectKind::Gap)), "{found:?}");
     assert!(found.contains(&(3, DefectKind::AlteredBody)), "{found:?}");
 }
+
+#[test]
+fn a_clock_jumping_ten_years_never_reorders_the_journal_and_is_flagged() {
+    // reliability.md F18: seq strictly monotonic under jumps of ±10 years; the jumps flagged.
+    let f = fixture();
+    let case = f.ws.create_case(sample::case_draft("T-18")).unwrap();
+    let steady =
+        f.ws.add_record(
+            case.id,
+            RecordBody::InquiryRecord(sample::inquiry_record(t("2026-11-28T01:00:00Z"))),
+        )
+        .unwrap();
+    f.clock.advance(TimeDelta::minutes(3));
+    f.ws.void_record(steady.id, "重复制作").unwrap();
+    assert!(
+        !f.ws
+            .check_case(case.id, f.clock.now().utc)
+            .unwrap()
+            .iter()
+            .any(|x| x.code == "clock_unreliable"),
+        "a clock that runs with the monotonic one is not flagged"
+    );
+    let ten_years = TimeDelta::days(3652);
+    let before = f.clock.now().utc;
+    let mut jumped = Vec::new();
+    for (i, jump) in [ten_years, -ten_years, -ten_years, ten_years]
+        .into_iter()
+        .enumerate()
+    {
+        f.clock.set(f.clock.now().utc + jump);
+        let r =
+            f.ws.add_record(
+                case.id,
+                RecordBody::InquiryRecord(sample::inquiry_record(
+                    before - TimeDelta::hours(i as i64),
+                )),
+            )
+            .unwrap();
+        jumped.push(r.id);
+    }
+    // The journal's order is the chain's, whatever the wall clock said: strictly increasing seq.
+    let journal = f.ws.store().read(|v| v.journal()).unwrap();
+    let seqs: Vec<u64> = journal
+        .iter()
+        .filter(|e| e.device_id == f.ws.device_id())
+        .map(|e| e.seq)
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "{seqs:?}");
+    assert!(f.ws.verify_journal().unwrap().is_sound());
+    let found = f.ws.check_case(case.id, f.clock.now().utc).unwrap();
+    let flag = found
+        .iter()
+        .find(|x| x.code == "clock_unreliable")
+        .expect("the jumps are flagged");
+    assert_eq!(flag.severity, crate::rules::Severity::Warning);
+    let facts: std::collections::HashMap<_, _> = flag.facts.iter().cloned().collect();
+    assert_eq!(facts["count"], "4", "each jumped event: {facts:?}");
+    assert_eq!(facts["minutes"], (ten_years.num_minutes()).to_string());
+    let words = flag.message(crate::i18n::Lang::Zh);
+    assert!(words.contains("5 分钟") && words.contains('#'), "{words}");
+}
