@@ -28,6 +28,8 @@ const PREMISES: &[u8] =
     include_bytes!("../../tests/fixtures/photos/iphone6plus-2448x2448-o6-gps.jpg");
 const LEDGER: &[u8] = include_bytes!("../../tests/fixtures/photos/orient-portrait-8.jpg");
 const REFUSAL: &[u8] = include_bytes!("../../tests/fixtures/photos/orient-landscape-6.jpg");
+/// The service left at the premises has a photo of its own (one original backs one act).
+const SERVICE: &[u8] = include_bytes!("../../tests/fixtures/photos/xiaomi-mi3-4208x3120.jpg");
 
 fn here() -> Option<LocationReading> {
     Some(LocationReading::Fix {
@@ -259,7 +261,7 @@ pub fn run(out: &Out, home: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         &ws,
         case.id,
         None,
-        REFUSAL,
+        SERVICE,
         RecordedActivity::ServiceLeave,
         "留置送达过程",
         now,

@@ -19,8 +19,8 @@ use super::{is_filled, officer_problem, service_method_fields};
 use casetrail_i18n::{Lang, arg, tr_args};
 use casetrail_model::bodies::{ApprovalResult, ServiceMethod};
 use casetrail_model::{
-    CaseFile, CaseStatus, DecisionSubject, EvidenceId, EvidenceKind, FindingKey, Procedure, Record,
-    RecordBody, RecordId, RecordKind, RecordStatus, SlotId, SlotOutcome,
+    CaseFile, CaseStatus, DecisionSubject, EvidenceId, EvidenceKind, FindingKey, Hash, Procedure,
+    Record, RecordBody, RecordId, RecordKind, RecordStatus, SlotId, SlotOutcome,
 };
 
 /// How much a finding matters.
@@ -223,7 +223,11 @@ fn detail_label(lang: Lang, code: FindingCode, detail: &str) -> String {
     }
     let id = match code {
         FindingCode::SignaturePending => format!("role-{detail}"),
-        FindingCode::DocumentNotServed | FindingCode::DecisionMissing => format!("kind-{detail}"),
+        FindingCode::DocumentNotServed
+        | FindingCode::DecisionMissing
+        | FindingCode::AvOutsideAct => {
+            format!("kind-{detail}")
+        }
         _ => return casetrail_i18n::field_label(lang, detail),
     };
     casetrail_i18n::tr(lang, &id)
@@ -291,6 +295,10 @@ casetrail_model::code_enum!(
         EnforcementResultMissing = "enforcement_result_missing",
         /// The decision has no record of its execution.
         ExecutionRecordMissing = "execution_record_missing",
+        /// A photo, audio or video of an act was captured outside the act's time.
+        AvOutsideAct = "av_outside_act",
+        /// The same original file backs two different acts.
+        SameOriginalTwice = "same_original_twice",
         /// Events of the case were recorded while the phone's clock was off by more than five
         /// minutes: their times are not to be relied on.
         ClockUnreliable = "clock_unreliable",
@@ -306,6 +314,73 @@ casetrail_model::code_enum!(
 impl PartialEq<&str> for FindingCode {
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
+    }
+}
+
+/// How far outside an act's start and end its audio/video may be captured (setting up, the
+/// last photo of the premises) before it is flagged.
+const AV_WINDOW_SLACK: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
+/// Audio/video that cannot be what it claims: captured outside the act it documents (refusals
+/// and services are acts of their own and are judged by their own records), or the same
+/// original file backing two different acts.
+fn evidence_findings(file: &CaseFile, out: &mut Vec<Finding>) {
+    use casetrail_model::RecordedActivity as A;
+    let mut backing: Vec<(Hash, RecordId, EvidenceId)> = Vec::new();
+    for r in file.live_records() {
+        let value = r.body.to_value().unwrap_or(serde_json::Value::Null);
+        let start = super::act_time(&r.body);
+        let end = value
+            .get("end_at")
+            .and_then(|v| serde_json::from_value::<DateTime<Utc>>(v.clone()).ok());
+        for e in super::av_items(file, r).filter(|e| e.kind.counts_as_av_record()) {
+            backing.push((e.original.sha256, r.id, e.id));
+            let own_act = !matches!(
+                e.activity,
+                A::RefusalToSign | A::ServiceDirect | A::ServiceLeave | A::ServicePublicNotice
+            );
+            if let (true, Some(start), Some(end)) = (own_act, start, end) {
+                if e.captured_at < start - AV_WINDOW_SLACK || e.captured_at > end + AV_WINDOW_SLACK
+                {
+                    let mut f = Finding::new(
+                        FindingCode::AvOutsideAct,
+                        Severity::Warning,
+                        Subject::Evidence { evidence: e.id },
+                        &[measures(12)],
+                    );
+                    let shown = |t: DateTime<Utc>| {
+                        t.with_timezone(&casetrail_model::china_zone())
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string()
+                    };
+                    f.facts = vec![
+                        ("captured", shown(e.captured_at)),
+                        ("start", shown(start)),
+                        ("end", shown(end)),
+                    ];
+                    out.push(f.detail(r.kind.as_str()));
+                }
+            }
+        }
+    }
+    backing.sort();
+    backing.dedup();
+    for (i, (hash, record, evidence)) in backing.iter().enumerate() {
+        let first = backing[..i]
+            .iter()
+            .find(|(h, other, _)| h == hash && other != record);
+        if let Some((_, _, earlier)) = first {
+            let mut f = Finding::new(
+                FindingCode::SameOriginalTwice,
+                Severity::Warning,
+                Subject::Evidence {
+                    evidence: *evidence,
+                },
+                &[measures(12)],
+            );
+            f.facts = vec![("other", earlier.to_string())];
+            out.push(f);
+        }
     }
 }
 
@@ -336,6 +411,7 @@ pub fn completeness(file: &CaseFile, now: DateTime<Utc>) -> Vec<Finding> {
         record_findings(file, record, &mut out);
     }
     case_findings(file, now, &mut out);
+    evidence_findings(file, &mut out);
     for f in &mut out {
         f.overridden = file.is_overridden(&f.key());
     }

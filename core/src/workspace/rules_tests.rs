@@ -1499,3 +1499,72 @@ fn in_advance_means_before_the_act_began_and_a_service_follows_its_document() {
         Ok(())
     );
 }
+
+#[test]
+fn audio_video_belongs_inside_its_act_and_to_one_act_only() {
+    // Issue 14: AV linked to an act overlaps its time; one original does not back two acts.
+    let f = fixture();
+    let now = t("2026-11-28T06:00:00Z");
+    let case = f.ws.create_case(sample::case_draft("R-9")).unwrap();
+    let party = case.info.parties[0].id;
+    let start = t("2026-11-28T01:00:00Z"); // 90 minutes, to 02:30
+    let onsite =
+        f.ws.add_record(
+            case.id,
+            RecordBody::OnsiteInspectionRecord(sample::onsite_record(start, party)),
+        )
+        .unwrap();
+    let inquiry =
+        f.ws.add_record(
+            case.id,
+            RecordBody::InquiryRecord(sample::inquiry_record(t("2026-11-28T03:00:00Z"))),
+        )
+        .unwrap();
+    let mut file = f.ws.case_file(case.id).unwrap();
+    let inside = evidence(
+        &file,
+        Some(onsite.id),
+        EvidenceKind::Photo,
+        t("2026-11-28T01:20:00Z"),
+    );
+    file.evidence.push(inside.clone());
+    let found = completeness(&file, now);
+    assert!(!has(&found, "av_outside_act") && !has(&found, "same_original_twice"));
+    // Taken after the inspection ended: named, with both times.
+    let late = evidence(
+        &file,
+        Some(onsite.id),
+        EvidenceKind::Photo,
+        t("2026-11-28T04:00:00Z"),
+    );
+    file.evidence.push(late.clone());
+    let found = completeness(&file, now);
+    let outside = found.iter().find(|x| x.code == "av_outside_act").unwrap();
+    let words = outside.message(Lang::Zh);
+    assert!(
+        words.contains("12:00") && words.contains("现场检查笔录"),
+        "{words}"
+    );
+    // A refusal photo documents the refusal, an act of its own: not judged by the window.
+    file.evidence.retain(|e| e.id != late.id);
+    let mut refusal = late.clone();
+    refusal.activity = RecordedActivity::RefusalToSign;
+    file.evidence.push(refusal.clone());
+    assert!(!has(&completeness(&file, now), "av_outside_act"));
+    file.evidence.retain(|e| e.id != refusal.id);
+    // The inspection's photo linked again to the inquiry, as another item: the same original.
+    let mut again = inside.clone();
+    again.id = EvidenceId::new();
+    again.record_id = Some(inquiry.id);
+    again.captured_at = t("2026-11-28T03:10:00Z");
+    file.evidence.push(again.clone());
+    let found = completeness(&file, now);
+    let twice = found
+        .iter()
+        .find(|x| x.code == "same_original_twice")
+        .unwrap();
+    assert_eq!(twice.subject, Subject::Evidence { evidence: again.id });
+    assert!(!twice.blocks());
+    file.evidence.retain(|e| e.id != again.id);
+    assert!(!has(&completeness(&file, now), "same_original_twice"));
+}
