@@ -467,18 +467,12 @@ pub struct FieldProblem {
 impl FieldProblem {
     /// Every problem `e` carries.
     pub(crate) fn all(e: &ValidationError, lang: Lang) -> Vec<Self> {
-        e.each()
+        e.flattened()
             .into_iter()
-            .map(|one| {
-                let single = ValidationError {
-                    also: Vec::new(),
-                    ..one.clone()
-                };
-                FieldProblem {
-                    path: one.field.clone(),
-                    code: one.rule().to_owned(),
-                    message: describe_validation(lang, &single),
-                }
+            .map(|one| FieldProblem {
+                message: describe_validation(lang, &one),
+                code: one.rule().to_owned(),
+                path: one.field,
             })
             .collect()
     }

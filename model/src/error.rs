@@ -110,6 +110,17 @@ impl ValidationError {
         out
     }
 
+    /// Each problem on its own (no `also`), in order: what a screen lists one by one.
+    pub fn flattened(&self) -> Vec<ValidationError> {
+        self.each()
+            .into_iter()
+            .map(|e| ValidationError {
+                also: Vec::new(),
+                ..e.clone()
+            })
+            .collect()
+    }
+
     /// Prefixes the field path, so nested validators can report full paths.
     pub fn within(mut self, parent: &str) -> Self {
         self.also = std::mem::take(&mut self.also)

@@ -39,5 +39,5 @@ pub use signature::{
     Refusal, RefusalReason, SignatureMark, SignatureSlot, SignerRole, SlotEntry, SlotOutcome,
     SlotSpec, Witness,
 };
-pub use time::{CHINA_OFFSET_S, china_zone, local_date};
+pub use time::{CHINA_OFFSET_S, china_zone, local_date, start_of_local_day};
 pub use v1::FromV1Error;

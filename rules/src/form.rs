@@ -369,10 +369,14 @@ impl FormSchema {
     /// with now (`start_at`, `occurred_at`, `served_at` …), if the kind has one and it is given.
     /// The rules judge the act by this time, not by when it was entered.
     pub fn act_time(&self, body: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
-        let field = self
-            .fields()
-            .find(|f| f.default == Some(DefaultFrom::Now))?;
-        serde_json::from_value(body.get(field.name)?.clone()).ok()
+        serde_json::from_value(body.get(self.act_field()?)?.clone()).ok()
+    }
+
+    /// The field that says when the act happened: the one the form fills with now.
+    pub fn act_field(&self) -> Option<&'static str> {
+        self.fields()
+            .find(|f| f.default == Some(DefaultFrom::Now))
+            .map(|f| f.name)
     }
 
     /// The relation a new person at `path` gets when none is given (`receiver` → 收件人).

@@ -111,10 +111,7 @@ pub fn body_from_entries(kind: RecordKind, entries: &[Entry]) -> Result<Value, V
     find_gaps(&body, "", &mut errors);
     let body = Value::Object(body);
     if let Err(e) = check_body_json(kind, &body) {
-        errors.extend(e.each().into_iter().map(|e| ValidationError {
-            also: Vec::new(),
-            ..e.clone()
-        }));
+        errors.extend(e.flattened());
     }
     ValidationError::all(errors).map_or(Ok(body), Err)
 }

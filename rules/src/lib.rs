@@ -83,14 +83,10 @@ pub fn document_time(body: &RecordBody) -> Option<DateTime<Utc>> {
         return Some(at);
     }
     let value = body.to_value().ok()?;
-    let day = ["issued_on", "decided_on"]
+    ["issued_on", "decided_on"]
         .iter()
-        .find_map(|f| serde_json::from_value::<chrono::NaiveDate>(value.get(*f)?.clone()).ok())?;
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600)?;
-    day.and_hms_opt(0, 0, 0)?
-        .and_local_timezone(beijing)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+        .find_map(|f| serde_json::from_value::<chrono::NaiveDate>(value.get(*f)?.clone()).ok())
+        .map(casetrail_model::start_of_local_day)
 }
 
 /// Checks that `body` (the content of record `record`, if it exists yet) may be finalized in the
@@ -129,10 +125,7 @@ pub fn check_finalize(
     // The act is judged at its own time; it cannot be later than now.
     let act = act_time(body);
     if act.is_some_and(|at| at > now + FUTURE_TOLERANCE) {
-        let field = form_schema(body.kind())
-            .fields()
-            .find(|f| f.default == Some(form::DefaultFrom::Now))
-            .map_or("body", |f| f.name);
+        let field = form_schema(body.kind()).act_field().unwrap_or("body");
         return Err(ValidationError::new(field, ValidationCode::InFuture));
     }
     check_party_refs(case, &value)?;

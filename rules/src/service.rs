@@ -42,12 +42,7 @@ pub fn legal_service_instant(s: &ServiceRecord) -> Option<chrono::DateTime<chron
         | ServiceMethod::LeaveAtPremises => s.served_at,
         ServiceMethod::Electronic => s.electronic_arrived_at,
         ServiceMethod::Postal | ServiceMethod::PublicNotice => {
-            let day = legal_service_day(s)?;
-            let beijing = chrono::FixedOffset::east_opt(8 * 3600)?;
-            day.and_hms_opt(0, 0, 0)?
-                .and_local_timezone(beijing)
-                .single()
-                .map(|t| t.with_timezone(&chrono::Utc))
+            legal_service_day(s).map(casetrail_model::start_of_local_day)
         }
     }
 }

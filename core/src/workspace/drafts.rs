@@ -40,14 +40,7 @@ pub enum DraftTarget {
 fn problems(kind: RecordKind, entries: &[FormEntry]) -> Vec<ValidationError> {
     match rules::body_from_entries(kind, entries) {
         Ok(_) => Vec::new(),
-        Err(e) => e
-            .each()
-            .into_iter()
-            .map(|e| ValidationError {
-                also: Vec::new(),
-                ..e.clone()
-            })
-            .collect(),
+        Err(e) => e.flattened(),
     }
 }
 

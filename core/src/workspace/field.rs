@@ -457,11 +457,7 @@ impl Workspace {
                 Err(Error::Store(crate::store::Error::Validation(mut all))),
                 Err(Error::Store(crate::store::Error::Validation(v))),
             ) => {
-                all.also
-                    .extend(v.each().into_iter().map(|e| ValidationError {
-                        also: Vec::new(),
-                        ..e.clone()
-                    }));
+                all.also.extend(v.flattened());
                 Err(all.into())
             }
             (Err(e), _) | (Ok(()), Err(e)) => Err(e),
@@ -475,10 +471,7 @@ fn refusal_input(req: &RefusalRequest) -> Result<()> {
     let mut problems = Vec::new();
     let mut keep = |r: std::result::Result<(), ValidationError>| {
         if let Err(e) = r {
-            problems.extend(e.each().into_iter().map(|e| ValidationError {
-                also: Vec::new(),
-                ..e.clone()
-            }));
+            problems.extend(e.flattened());
         }
     };
     if req.reason == RefusalReason::Other && req.reason_text.trim().is_empty() {
